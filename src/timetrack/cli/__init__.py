@@ -1,0 +1,1 @@
+"""The `timetrack` command line."""

@@ -1,0 +1,44 @@
+"""Render sync summaries and query results for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from timetrack.sync import SyncSummary
+
+__all__ = ["print_rows", "print_summary"]
+
+
+def print_summary(console: Console, summary: SyncSummary) -> None:
+    """Print rows per table, traffic, time and where the data is."""
+    table = Table(title="Sync summary", show_header=True, header_style="bold")
+    table.add_column("table")
+    table.add_column("rows loaded", justify="right")
+    for name, count in sorted(summary.rows_loaded.items()):
+        table.add_row(name, f"{count:,}")
+    if not summary.rows_loaded:
+        table.add_row("(none)", "0")
+    console.print(table)
+    console.print(
+        f"pages fetched: {summary.pages_fetched:,}  "
+        f"requests: {summary.requests_made:,}  "
+        f"retries: {summary.retries:,}  "
+        f"elapsed: {summary.elapsed_seconds:.1f} s"
+    )
+    console.print(f"data: {summary.location}")
+
+
+def print_rows(
+    console: Console, title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Print a small query result as a table."""
+    table = Table(title=title, header_style="bold")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(value) for value in row))
+    console.print(table)

@@ -1,0 +1,217 @@
+"""The HTTP transport: applies the retry policy, counts requests and names failures."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from timetrack.errors import ApiAuthError, ApiConnectionError, ApiStatusError
+from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from timetrack.redact import redact_text, redact_url
+
+__all__ = ["DEFAULT_TIMEOUT", "RetryingAdapter", "TransportStats", "describe_request"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+
+# Query parameters that locate a page; error messages name them.
+_PAGING_PARAMS = ("offset", "limit", "page", "per_page", "page-size", "cursor")
+
+# Statuses that mean "try again later", even once the retries are used up.
+_TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+@dataclass
+class TransportStats:
+    """Counters of one sync's HTTP traffic, safe to update from several threads."""
+
+    requests: int = 0
+    responses_ok: int = 0
+    retries: int = 0
+    bytes_received: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(
+        self, *, requests: int = 0, ok: int = 0, retries: int = 0, size: int = 0
+    ) -> None:
+        """Add to the counters atomically."""
+        with self._lock:
+            self.requests += requests
+            self.responses_ok += ok
+            self.retries += retries
+            self.bytes_received += size
+
+
+def describe_request(method: str, url: str) -> str:
+    """Describe a request for a message: method, path and paging parameters only."""
+    parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query))
+    paging = [f"{name} {params[name]}" for name in _PAGING_PARAMS if name in params]
+    where = f" ({', '.join(paging)})" if paging else ""
+    return f"{method} {parts.path or '/'}{where}"
+
+
+class RetryingAdapter(HTTPAdapter):
+    """Send requests with the retry policy; raise timetrack errors on failure.
+
+    Retryable statuses and connection errors are retried with the policy's waits.
+    Any other status of 400 and above raises at once. The raised errors carry the
+    method, path and paging parameters, never the query string with the API key.
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        stats: TransportStats | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        pool_maxsize: int = 10,
+    ) -> None:
+        super().__init__(pool_maxsize=pool_maxsize, max_retries=0)
+        self.policy = policy
+        self.sleep = sleep
+        self.stats = stats or TransportStats()
+        self.timeout = timeout
+
+    def send(  # type: ignore[override]
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | None = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """Send `request`, retrying transient failures as the policy allows."""
+        described = describe_request(request.method or "GET", request.url or "")
+        attempt = 1
+        while True:
+            self.stats.add(requests=1)
+            try:
+                response = super().send(
+                    request,
+                    stream=stream,
+                    timeout=timeout or self.timeout,
+                    verify=verify,
+                    cert=cert,
+                    proxies=proxies,
+                )
+            except (requests.ConnectionError, requests.Timeout) as error:
+                reason = _describe_connection_error(error, self.timeout)
+                if not (
+                    self.policy.retry_connection_errors
+                    and self.policy.can_retry(attempt)
+                ):
+                    raise ApiConnectionError(
+                        f"{described} failed after {attempt} attempt(s): {reason}. "
+                        "Check the base URL and that the API is reachable.",
+                        attempts=attempt,
+                    ) from None
+                self._wait_before_retry(request, attempt, reason, None)
+                attempt += 1
+                continue
+
+            status = response.status_code
+            if status < 400:
+                self.stats.add(ok=1, size=len(response.content))
+                return response
+            if self.policy.is_retryable_status(status) and self.policy.can_retry(
+                attempt
+            ):
+                retry_after = response.headers.get("Retry-After")
+                response.close()
+                self._wait_before_retry(request, attempt, f"HTTP {status}", retry_after)
+                attempt += 1
+                continue
+            raise _status_error(described, response, attempt)
+
+    def _wait_before_retry(
+        self,
+        request: requests.PreparedRequest,
+        attempt: int,
+        reason: str,
+        retry_after: str | None,
+    ) -> None:
+        wait = self.policy.wait(attempt, retry_after)
+        self.stats.add(retries=1)
+        logger.warning(
+            "Retrying %s %s after %s (attempt %d of %d failed) in %.1f s",
+            request.method,
+            redact_url(request.url or ""),
+            reason,
+            attempt,
+            self.policy.max_attempts,
+            wait,
+        )
+        self.sleep(wait)
+
+
+def _status_error(
+    described: str, response: requests.Response, attempts: int
+) -> ApiStatusError:
+    status = response.status_code
+    label = f"HTTP {status} {response.reason or ''}".rstrip()
+    tried = f" after {attempts} attempts" if attempts > 1 else ""
+    detail = _error_detail(response)
+    if status in (401, 403):
+        return ApiAuthError(
+            f"{described} failed with {label}: the API key was rejected. "
+            "Set a valid key as API_KEY or as api_key in .dlt/secrets.toml.",
+            status=status,
+            attempts=attempts,
+        )
+    if status in _TRANSIENT_STATUSES:
+        hint = "The API is failing or rate limiting; try again later."
+    elif status == 404:
+        hint = "Check the base URL and the resource path."
+    else:
+        hint = "The request was rejected; check the settings it was built from."
+    return ApiStatusError(
+        f"{described} failed with {label}{tried}{detail}. {hint}",
+        status=status,
+        attempts=attempts,
+    )
+
+
+# Long bodies are cut: a message names the failure, it does not quote the page.
+_MAX_DETAIL = 200
+
+
+def _error_detail(response: requests.Response) -> str:
+    """Return the API's own short error text, if the body is a JSON error object."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    message = body.get("error") or body.get("message")
+    if not isinstance(message, str) or not message:
+        return ""
+    text = redact_text(message.strip())
+    if len(text) > _MAX_DETAIL:
+        text = text[:_MAX_DETAIL] + "..."
+    return f" ({text})"
+
+
+def _describe_connection_error(error: Exception, timeout: float) -> str:
+    text = str(error)
+    if isinstance(error, requests.Timeout):
+        return f"no response within {timeout:g} s"
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return "the host name could not be resolved (DNS failure)"
+    if "Connection refused" in text:
+        return "the connection was refused"
+    if "Connection reset" in text or "RemoteDisconnected" in text:
+        return "the connection was reset by the server"
+    return f"connection error ({type(error).__name__})"

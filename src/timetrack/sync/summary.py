@@ -1,0 +1,36 @@
+"""The typed result of one sync run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["SyncSummary"]
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """The outcome of a sync: rows per table, HTTP traffic, time and data location."""
+
+    pipeline_name: str
+    destination: str
+    dataset_name: str
+    location: str
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    pages_fetched: int = 0
+    requests_made: int = 0
+    retries: int = 0
+    elapsed_seconds: float = 0.0
+    load_ids: tuple[str, ...] = ()
+
+    @property
+    def total_rows(self) -> int:
+        """The rows loaded into all tables together."""
+        return sum(self.rows_loaded.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary as plain JSON-ready values."""
+        data = asdict(self)
+        data["load_ids"] = list(self.load_ids)
+        data["total_rows"] = self.total_rows
+        return data

@@ -1,0 +1,194 @@
+"""A full sync against the reference API into a real DuckDB file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import API_KEY, FIXED_END, SleepRecorder
+from tests.helpers import column_types, count_rows, read_rows
+from timetrack.errors import ApiAuthError, ApiStatusError, ConfigError
+from timetrack.reference_api import EntryStore, Fault, FaultPlan, ReferenceApi
+from timetrack.sync import SyncSettings, run_sync
+
+
+def _instant(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _assert_matches_api(path: Path, entries: list[dict[str, Any]]) -> None:
+    loaded = read_rows(path)
+    assert set(loaded) == {str(entry["id"]) for entry in entries}
+    for entry in entries:
+        row = loaded[str(entry["id"])]
+        assert row["start_time"] == _instant(entry["start_time"]), entry["id"]
+        assert row["end_time"] == _instant(entry["end_time"]), entry["id"]
+        assert row["duration"] == entry["duration"], entry["id"]
+        assert row["description"] == entry["description"], entry["id"]
+
+
+def test_full_sync_loads_every_entry(api: ReferenceApi, settings: SyncSettings) -> None:
+    summary = run_sync(settings)
+    assert summary.rows_loaded == {"time_entries": 250}
+    assert summary.pages_fetched == 3
+    assert summary.retries == 0
+    _assert_matches_api(settings.resolved_duckdb_path(), api.store.all())
+
+
+def test_declared_column_types(settings: SyncSettings) -> None:
+    run_sync(settings)
+    types = column_types(settings.resolved_duckdb_path())
+    assert types["id"] == ("VARCHAR", "NO")
+    assert types["start_time"] == ("TIMESTAMP WITH TIME ZONE", "YES")
+    assert types["end_time"] == ("TIMESTAMP WITH TIME ZONE", "YES")
+    assert types["duration"] == ("BIGINT", "YES")
+    nullable = {
+        name for name, (_, is_nullable) in types.items() if is_nullable == "YES"
+    }
+    assert nullable == set(types) - {"id", "_dlt_id", "_dlt_load_id"}
+
+
+def test_second_sync_adds_no_duplicates(settings: SyncSettings) -> None:
+    run_sync(settings)
+    run_sync(settings)
+    assert count_rows(settings.resolved_duckdb_path()) == 250
+
+
+def test_upstream_edit_updates_in_place(
+    api: ReferenceApi, settings: SyncSettings
+) -> None:
+    run_sync(settings)
+    target = api.store.all()[10]
+    api.store.update(target["id"], description="Edited upstream", duration=60)
+    run_sync(settings)
+    loaded = read_rows(settings.resolved_duckdb_path())
+    assert len(loaded) == 250
+    assert loaded[str(target["id"])]["description"] == "Edited upstream"
+    assert loaded[str(target["id"])]["duration"] == 60
+
+
+def test_running_timer_has_null_end(api: ReferenceApi, settings: SyncSettings) -> None:
+    run_sync(settings)
+    running = [entry for entry in api.store.all() if entry["end_time"] is None]
+    assert running
+    loaded = read_rows(settings.resolved_duckdb_path())
+    for entry in running:
+        assert loaded[str(entry["id"])]["end_time"] is None
+        assert loaded[str(entry["id"])]["duration"] is None
+
+
+def _entry(entry_id: int, start: str, end: str | None) -> dict[str, Any]:
+    return {
+        "id": entry_id,
+        "user_id": 1,
+        "project_id": None,
+        "description": f"entry {entry_id}",
+        "tags": [],
+        "billable": False,
+        "start_time": start,
+        "end_time": end,
+        "duration": None,
+        "created_at": "2026-11-30T00:00:00Z",
+        "updated_at": "2026-11-30T00:00:00Z",
+    }
+
+
+def test_only_running_timers_still_typed(tmp_path: Path) -> None:
+    store = EntryStore([_entry(i, "2026-11-30T09:00:00+05:30", None) for i in (1, 2)])
+    with ReferenceApi(store, api_key=API_KEY) as server:
+        settings = SyncSettings(
+            base_url=server.url,
+            api_key=API_KEY,
+            duckdb_path=tmp_path / "running.duckdb",
+            pipelines_dir=tmp_path / "pipelines",
+        )
+        run_sync(settings)
+    types = column_types(settings.resolved_duckdb_path())
+    assert types["end_time"] == ("TIMESTAMP WITH TIME ZONE", "YES")
+    assert types["duration"] == ("BIGINT", "YES")
+
+
+def test_offsets_load_as_instants(tmp_path: Path) -> None:
+    store = EntryStore(
+        [
+            _entry(1, "2026-11-30T09:00:00+05:30", "2026-11-30T10:00:00+05:30"),
+            _entry(2, "2026-11-30T03:30:00Z", "2026-11-30T04:30:00Z"),
+            _entry(3, "2026-11-29T22:30:00-05:00", "2026-11-29T23:30:00-05:00"),
+        ]
+    )
+    with ReferenceApi(store, api_key=API_KEY) as server:
+        settings = SyncSettings(
+            base_url=server.url,
+            api_key=API_KEY,
+            duckdb_path=tmp_path / "offsets.duckdb",
+            pipelines_dir=tmp_path / "pipelines",
+        )
+        run_sync(settings)
+    loaded = read_rows(settings.resolved_duckdb_path())
+    assert loaded["1"]["start_time"] == loaded["2"]["start_time"]
+    assert loaded["2"]["start_time"] == loaded["3"]["start_time"]
+    assert loaded["1"]["start_time"].isoformat().startswith("2026-11-30")
+
+
+def test_retries_are_counted(sleep: SleepRecorder, tmp_path: Path) -> None:
+    faults = FaultPlan.for_offsets({100: [Fault.status(503), Fault.status(429)]})
+    with ReferenceApi(
+        size=250, end=FIXED_END, api_key=API_KEY, faults=faults
+    ) as server:
+        settings = SyncSettings(
+            base_url=server.url,
+            api_key=API_KEY,
+            duckdb_path=tmp_path / "retries.duckdb",
+            pipelines_dir=tmp_path / "pipelines",
+        )
+        summary = run_sync(settings, sleep=sleep)
+    assert summary.retries == 2
+    assert summary.rows_loaded == {"time_entries": 250}
+    assert sleep.waits == [2.0, 4.0]
+
+
+def test_exhausted_retries_keep_loaded_data(
+    api: ReferenceApi, settings: SyncSettings, sleep: SleepRecorder
+) -> None:
+    run_sync(settings)
+    api.faults = FaultPlan.for_offsets({200: [Fault.status(500)] * 4})
+    with pytest.raises(ApiStatusError) as caught:
+        run_sync(settings, sleep=sleep)
+    assert "offset 200" in str(caught.value)
+    assert "HTTP 500" in str(caught.value)
+    assert count_rows(settings.resolved_duckdb_path()) == 250
+
+
+def test_rejected_key_fails_clearly(settings: SyncSettings) -> None:
+    with pytest.raises(ApiAuthError) as caught:
+        run_sync(replace(settings, api_key="not-the-key-42"))
+    assert "not-the-key-42" not in str(caught.value)
+    assert "401" in str(caught.value)
+
+
+def test_missing_key_names_both_places(settings: SyncSettings) -> None:
+    with pytest.raises(ConfigError) as caught:
+        run_sync(replace(settings, api_key=None))
+    assert "API_KEY" in str(caught.value)
+    assert ".dlt/secrets.toml" in str(caught.value)
+
+
+def test_key_from_environment(
+    settings: SyncSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    summary = run_sync(replace(settings, api_key=None))
+    assert summary.rows_loaded == {"time_entries": 250}
+
+
+def test_key_from_source_section(
+    settings: SyncSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__TIMETRACK__API_KEY", API_KEY)
+    monkeypatch.setenv("API_KEY", "a-wrong-plain-key")
+    summary = run_sync(replace(settings, api_key=None))
+    assert summary.rows_loaded == {"time_entries": 250}

@@ -1,0 +1,84 @@
+"""Settings resolution and validation, with the fix named in every error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timetrack.errors import ConfigError
+from timetrack.settings import resolve_api_key, resolve_base_url, validate_base_url
+from timetrack.sync import SyncSettings
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "api.example.com",
+        "ftp://api.example.com",
+        "https://",
+        "http://:8080",
+        "https://api.example.com?api_key=abc123",
+        "http://127.0.0.1:99999",
+    ],
+)
+def test_invalid_base_url_is_rejected(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate_base_url(value)
+    assert "https://api.example.com" in str(caught.value) or "port" in str(caught.value)
+
+
+def test_base_url_query_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate_base_url("https://api.example.com/?api_key=abc123secret")
+    assert "abc123secret" not in str(caught.value)
+
+
+def test_base_url_trailing_slash_is_dropped() -> None:
+    assert (
+        validate_base_url(" https://api.example.com/v0/ ")
+        == "https://api.example.com/v0"
+    )
+
+
+def test_missing_base_url_names_options() -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve_base_url(None)
+    assert "--base-url" in str(caught.value)
+    assert "config.toml" in str(caught.value)
+
+
+def test_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASE_URL", "https://api.example.com")
+    assert resolve_base_url(None) == "https://api.example.com"
+
+
+def test_key_origin_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", "env-key-value")
+    key = resolve_api_key()
+    assert key.value == "env-key-value"
+    assert key.origin == "environment variable API_KEY"
+    assert "env-key-value" not in repr(key)
+
+
+def test_source_key_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", "plain-key-value")
+    monkeypatch.setenv("SOURCES__TIMETRACK__API_KEY", "scoped-key-value")
+    assert resolve_api_key().value == "scoped-key-value"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("destination", "snowflake"),
+        ("dataset_name", "bad-name"),
+        ("pipeline_name", "1starts_with_digit"),
+        ("limit", 0),
+        ("timeout", 0.0),
+    ],
+)
+def test_invalid_setting_is_named(field: str, value: object, tmp_path: Path) -> None:
+    settings = SyncSettings(**{field: value})  # type: ignore[arg-type]
+    with pytest.raises(ConfigError) as caught:
+        settings.validate()
+    assert repr(value) in str(caught.value) or str(value) in str(caught.value)
