@@ -44,10 +44,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
             "'serving URL' on stdout once the port is bound."
         ),
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind")
+
+    parser.add_argument("--host", default="127.0.0.1", help="IP address to bind")
     parser.add_argument(
-        "--port", type=int, default=0, help="TCP port; 0 picks a free one"
+        "--port", type=int, default=0, help="TCP port to bind (0 picks a free one)"
     )
+
     parser.add_argument(
         "--size", type=int, default=1000, help="number of time entries to generate"
     )
@@ -58,6 +60,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="end of the 90-day data window, ISO-8601 with offset (default: now)",
     )
+
     parser.add_argument(
         "--api-key", default="reference-key", help="api_key that requests must send"
     )
@@ -68,8 +71,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="seconds to wait before each response",
     )
     parser.add_argument(
-        "--max-limit", type=int, default=1000, help="maximum page size clients may ask"
+        "--max-limit",
+        type=int,
+        default=1000,
+        help="maximum limit a request may ask for",
     )
+
     parser.add_argument(
         "--verbose",
         action="store_true",
@@ -103,12 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     url = api.url
     signal.signal(signal.SIGTERM, _raise_stop)
-    print(f"serving {url}", flush=True)
-    logger.info("serving %d time entries at %s", api.store.total(), url)
     try:
+        print(f"serving {url}", flush=True)
+        logger.info("serving %d time entries at %s", api.store.total(), url)
         api.serve_forever()
     except (KeyboardInterrupt, _StopRequestedError) as reason:
         logger.info("stopped serving %s (%s)", url, type(reason).__name__)
+    finally:
+        api.stop()
     return 0
 
 

@@ -41,7 +41,7 @@ MIN_DURATION = 5 * 60
 MAX_DURATION = 4 * 3600
 RUNNING_TIMER_MAX_AGE = 8 * 3600
 
-# Real trackers hand out ids above 2**31, so loaders must store them as 64-bit ints.
+# Ids start above 2**31, so a loader that keeps them in 32-bit ints fails in tests.
 _FIRST_ENTRY_ID = 4_100_000_000
 
 _WEEKDAY_WEIGHT = 10
@@ -118,8 +118,9 @@ def _midnight_instants(table: OffsetTable, anchor: int) -> list[int]:
     """Return the instant of 00:00 local time for each day of the window.
 
     Weekdays are repeated so that a uniform pick favours them. Each value uses
-    the offset at local noon, which is exact for clock times after the early
-    morning DST switch, so generated entries start at 07:00 local time or later.
+    the offset at local noon. That is exact for clock times after the early
+    morning DST switch, which is why entries drawn from these instants start at
+    07:00 or later.
     """
     last_day = (anchor + table.offset_at(anchor)) // SECONDS_PER_DAY
     instants = []
@@ -181,50 +182,53 @@ def _draw_entries(
     running_count = 0
     getrandbits = rng.getrandbits
     for kind in kinds:
-        # "when" bits: user 0-7, day 8-23, manual 24-25, start 26-49, length 34-63.
-        when = getrandbits(64)
-        # "what" bits: project 0-5, billable flip 6-9, description 10-20,
-        # tags 21-28, delay kind 29-36, delay 37-59, edit 60-63.
-        what = getrandbits(64)
+        # Bits: user 0-7, day 8-23, manual 24-25, hour 26-33, length 34-49,
+        # second 50-63. Late starts use 26-41 and late lengths 42-63.
+        timing_bits = getrandbits(64)
+        # Bits: project 0-5, billable flip 6-9, description 10-20, tags 21-28,
+        # delay kind 29-36, delay 37-59, later edit 60-63.
+        content_bits = getrandbits(64)
         if kind == _RUNNING:
             # A person runs one timer at a time, so running timers rotate users.
             user = running_count % len(tables)
             running_count += 1
-            start = anchor - 60 - when % (RUNNING_TIMER_MAX_AGE - 60)
+            start = anchor - 60 - timing_bits % (RUNNING_TIMER_MAX_AGE - 60)
             duration = -1
             created = updated = start
         else:
-            user = user_slots[when & 0xFF]
+            user = user_slots[timing_bits & 0xFF]
             days = midnights[user]
-            midnight = days[(when >> 8 & 0xFFFF) % len(days)]
-            manual = kind == _NORMAL and (when >> 24 & 3) == 0
+            midnight = days[(timing_bits >> 8 & 0xFFFF) % len(days)]
+            manual = kind == _NORMAL and (timing_bits >> 24 & 3) == 0
             if kind == _MIDNIGHT:
-                second = _LATE_START + (when >> 26 & 0xFFFF) % _LATE_START_SPAN
+                second = _LATE_START + (timing_bits >> 26 & 0xFFFF) % _LATE_START_SPAN
                 before_midnight = SECONDS_PER_DAY - second
                 spare = MAX_DURATION - before_midnight - MIN_DURATION
-                duration = before_midnight + MIN_DURATION + (when >> 42) % (spare + 1)
+                duration = (
+                    before_midnight + MIN_DURATION + (timing_bits >> 42) % (spare + 1)
+                )
             else:
-                hour = start_hours[(when >> 26 & 0xFF) % len(start_hours)]
+                hour = start_hours[(timing_bits >> 26 & 0xFF) % len(start_hours)]
                 # Squaring a uniform fraction skews lengths towards short entries.
-                fraction = (when >> 34 & 0xFFFF) / 0x10000
+                fraction = (timing_bits >> 34 & 0xFFFF) / 0x10000
                 span = MAX_DURATION - MIN_DURATION
                 duration = MIN_DURATION + int(span * fraction * fraction)
                 if manual:
-                    second = hour * 3600 + _MANUAL_STEP * (when >> 50 & 3)
+                    second = hour * 3600 + _MANUAL_STEP * (timing_bits >> 50 & 3)
                     duration = max(1, round(duration / _MANUAL_STEP)) * _MANUAL_STEP
                 else:
-                    second = hour * 3600 + (when >> 50) % 3600
+                    second = hour * 3600 + (timing_bits >> 50) % 3600
                 if kind == _ZERO:
                     duration = 0
             start = midnight + second
             if start + duration > anchor:
                 start -= 7 * SECONDS_PER_DAY
             stop = start + duration
-            delay = what >> 37 & 0x7FFFFF
+            delay = content_bits >> 37 & 0x7FFFFF
             if manual:
                 # Manual entries are typed in after the work: within the hour,
                 # at the end of the day, or days later.
-                delay_kind = what >> 29 & 0xFF
+                delay_kind = content_bits >> 29 & 0xFF
                 if delay_kind < 128:
                     delay = 60 + delay % 3600
                 elif delay_kind < 230:
@@ -236,17 +240,17 @@ def _draw_entries(
                 # A timer entry is created when it starts and updated when stopped.
                 created = start
                 updated = min(stop + delay % 6, anchor)
-            if what >> 60 == 0:
+            if content_bits >> 60 == 0:
                 edit_delay = 600 + getrandbits(20) % (2 * SECONDS_PER_DAY)
                 updated = min(max(updated, stop) + edit_delay, anchor)
 
-        project = project_slots[user][what & 0x3F]
-        billable = project_billable[project] ^ ((what >> 6 & 0xF) == 0)
+        project = project_slots[user][content_bits & 0x3F]
+        billable = project_billable[project] ^ ((content_bits >> 6 & 0xF) == 0)
         traits = (
             user
             | project << 8
-            | (what >> 10 & (_DESCRIPTION_COUNT - 1)) << 16
-            | (what >> 21 & (_TAG_SET_COUNT - 1)) << 27
+            | (content_bits >> 10 & (_DESCRIPTION_COUNT - 1)) << 16
+            | (content_bits >> 21 & (_TAG_SET_COUNT - 1)) << 27
             | billable << 35
         )
         timing = (created << _EDIT_BITS | updated - created) << _START_BITS | start

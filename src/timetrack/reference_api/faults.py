@@ -1,9 +1,10 @@
 """Fault injection: scripted failures for requests to the time entries endpoint.
 
 A ``FaultPlan`` decides which request gets which ``Fault``. A fault acts on an
-``Exchange``, the server's handle on one request, through a few primitives
-(send a reply, send only the head, write raw bytes, reset the connection), so a
-new kind of fault is a new ``Fault`` subclass and needs no server change.
+``Exchange``, the server's handle on one request. The exchange offers a few
+primitives: send a reply, send only the head, write raw bytes and reset the
+connection. A new kind of fault is therefore a new ``Fault`` subclass and needs
+no server change.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from timetrack.reference_api.reply import (
 
 
 class Exchange(Protocol):
-    """One request as a fault sees it, with the primitives to answer it.
+    """One request in progress, with the primitives to respond to it.
 
     A fault that returns without calling ``send``, ``send_head`` or ``reset``
     leaves the server to send ``normal_reply()``.
@@ -69,7 +70,7 @@ class Fault(ABC):
 
     @abstractmethod
     def apply(self, exchange: Exchange) -> None:
-        """Act on the request: answer it, reset it, or return to let it proceed."""
+        """Respond to the request, reset it, or return to let it proceed."""
 
     @staticmethod
     def status(
@@ -79,7 +80,7 @@ class Fault(ABC):
         message: str | None = None,
         html: bool = False,
     ) -> StatusFault:
-        """Build a fault that answers with an error status instead of data."""
+        """Build a fault that responds with an error status instead of data."""
         return StatusFault(
             code=code, retry_after=retry_after, message=message, html=html
         )

@@ -28,10 +28,10 @@ class _InvalidParameterError(Exception):
 
 def _echo(value: str, secret: str) -> str:
     """Shorten a client-supplied value for an error message and hide the key."""
-    shown = value.replace(secret, "***")
-    if len(shown) > _MAX_ECHOED_CHARS:
-        shown = shown[:_MAX_ECHOED_CHARS] + "..."
-    return shown
+    echoed = value.replace(secret, "***")
+    if len(echoed) > _MAX_ECHOED_CHARS:
+        echoed = echoed[:_MAX_ECHOED_CHARS] + "..."
+    return echoed
 
 
 def parse_offset(value: str | None) -> int | None:
@@ -48,19 +48,19 @@ def _read_paging(
 ) -> tuple[int, int]:
     offset = parse_offset(params.get("offset"))
     if offset is None:
-        shown = _echo(params["offset"], api_key)
+        echoed = _echo(params["offset"], api_key)
         raise _InvalidParameterError(
-            "offset", f"invalid offset {shown!r}: expected an integer >= 0"
+            "offset", f"invalid offset {echoed!r}: expected an integer >= 0"
         )
     raw_limit = params.get("limit")
     if raw_limit is None:
         return offset, min(DEFAULT_LIMIT, max_limit)
     limit = int(raw_limit) if _DIGITS.fullmatch(raw_limit) else 0
     if not 1 <= limit <= max_limit:
-        shown = _echo(raw_limit, api_key)
+        echoed = _echo(raw_limit, api_key)
         raise _InvalidParameterError(
             "limit",
-            f"invalid limit {shown!r}: expected an integer from 1 to {max_limit}",
+            f"invalid limit {echoed!r}: expected an integer from 1 to {max_limit}",
         )
     return offset, limit
 
@@ -73,7 +73,7 @@ def build_reply(
     api_key: str,
     max_limit: int,
 ) -> Reply:
-    """Answer a GET request for one page of a collection.
+    """Build the reply to a GET request for one page of a collection.
 
     The checks run in the order a real API applies them: unknown path (404),
     then a missing or wrong ``api_key`` (401), then invalid ``offset`` or
@@ -83,9 +83,9 @@ def build_reply(
     store = collections.get(path)
     if store is None:
         known = ", ".join(sorted(collections))
-        shown = _echo(path, api_key)
+        echoed = _echo(path, api_key)
         return make_error_reply(
-            HTTPStatus.NOT_FOUND, f"no endpoint at {shown!r}; known paths: {known}"
+            HTTPStatus.NOT_FOUND, f"no endpoint at {echoed!r}; known paths: {known}"
         )
     given_key = params.get("api_key", "")
     if not hmac.compare_digest(given_key.encode(), api_key.encode()):

@@ -20,13 +20,20 @@ from types import TracebackType
 from typing import Any, Self, cast
 from urllib.parse import parse_qsl, urlsplit
 
+import orjson
+
 from timetrack.reference_api.dataset import (
     generate_projects,
     generate_users,
     iter_entries,
 )
 from timetrack.reference_api.faults import Fault, FaultPlan
-from timetrack.reference_api.reply import Reply, make_error_reply
+from timetrack.reference_api.reply import (
+    JSON_CONTENT_TYPE,
+    Reply,
+    describe_status,
+    make_error_reply,
+)
 from timetrack.reference_api.routes import (
     PROJECTS_PATH,
     TIME_ENTRIES_PATH,
@@ -46,7 +53,7 @@ _POLL_INTERVAL = 0.1
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """A request the server answered, with the api_key value masked."""
+    """A request the server responded to, with the api_key value masked."""
 
     method: str
     path: str
@@ -98,9 +105,9 @@ class _HttpServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # Runs inside the handler thread's except block. Request errors are
-        # answered and logged by the handler, so what arrives here is mostly a
-        # client that went away mid-request.
+        # Runs inside the handler thread's except block. The handler responds
+        # to and logs request errors itself, so what arrives here is mostly a
+        # client that disconnected mid-request.
         error = sys.exc_info()[1]
         if isinstance(error, ConnectionError | TimeoutError):
             logger.debug("connection from %s closed: %r", client_address, error)
@@ -167,7 +174,7 @@ class _Exchange:
             status=status,
             fault=self.fault,
         )
-        self._api.record(recorded)
+        self._api._record(recorded)
         if self._api.verbose:
             logger.info(
                 "%s %s %s -> %s%s",
@@ -273,6 +280,22 @@ class _Handler(BaseHTTPRequestHandler):
     do_PATCH = _serve
     do_DELETE = _serve
 
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None
+    ) -> None:
+        # The base class puts the raw request line, which may contain the key,
+        # into the status line and an HTML page. This sends masked JSON.
+        text = _mask_text(message or describe_status(code), self.api.api_key)
+        self.log_error("code %d, message %s", code, text)
+        body = orjson.dumps({"error": text})
+        self.send_response(code)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", JSON_CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # _Exchange logs each request without the query string's key.
 
@@ -333,6 +356,7 @@ class ReferenceApi:
             raise ValueError(f"latency must be >= 0 seconds, got {latency}")
         if max_limit < 1:
             raise ValueError(f"max_limit must be >= 1, got {max_limit}")
+
         if store is None:
             store = EntryStore(iter_entries(size, seed=seed, end=end))
         self.store = store
@@ -343,12 +367,14 @@ class ReferenceApi:
             USERS_PATH: self.users,
             PROJECTS_PATH: self.projects,
         }
+
         self.api_key = api_key
         self.host = host
         self.latency = latency
         self.max_limit = max_limit
         self.faults = faults
         self.verbose = verbose
+
         self._requested_port = port
         self._log = _RequestLog()
         self._state_lock = threading.Lock()
@@ -459,13 +485,12 @@ class ReferenceApi:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Copy of the requests answered so far, oldest first."""
+        """Copy of the requests responded to so far, oldest first."""
         return self._log.snapshot()
 
     def clear_requests(self) -> None:
         """Forget the recorded requests."""
         self._log.clear()
 
-    def record(self, request: RecordedRequest) -> None:
-        """Append a request to ``requests``. Called by the request handler."""
+    def _record(self, request: RecordedRequest) -> None:
         self._log.append(request)

@@ -56,12 +56,15 @@ class EntryStore:
         self._ids: list[int] = []
         self._rows: list[bytes] = []
         in_order = True
+        last_id = 0
+        append_id, append_row = self._ids.append, self._rows.append
         for record in records:
             record_id = _validate_id(record.get("id"))
-            if self._ids and record_id <= self._ids[-1]:
+            if record_id <= last_id:
                 in_order = False
-            self._ids.append(record_id)
-            self._rows.append(_encode(record))
+            last_id = record_id
+            append_id(record_id)
+            append_row(_encode(record))
         if not in_order:
             self._sort_and_check_unique()
 
