@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.console import Console
 
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
+from timetrack.cli.progress import choose_observer
 from timetrack.errors import TimetrackError
 from timetrack.redact import redact_text
 from timetrack.sync import SyncSettings, run_sync
@@ -30,7 +33,30 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log DEBUG details.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Log errors only.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Log errors only; no progress display.")
+]
+
+
+class LogFormat(enum.StrEnum):
+    """How log lines on stderr are written."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        help="Log lines on stderr as text, or as one JSON object per line.",
+        case_sensitive=False,
+    ),
+]
+JsonOutput = Annotated[
+    bool,
+    typer.Option("--json", help="Print the result as one JSON object on stdout."),
+]
 
 
 def _log_level(verbose: bool, quiet: bool) -> int:
@@ -41,13 +67,21 @@ def _log_level(verbose: bool, quiet: bool) -> int:
     return logging.WARNING
 
 
-def _fail(error: BaseException) -> typer.Exit:
+def _fail(error: BaseException, log_format: LogFormat = LogFormat.TEXT) -> typer.Exit:
     code = error.exit_code if isinstance(error, TimetrackError) else 1
     message = redact_text(
         str(error).splitlines()[0] if str(error) else type(error).__name__
     )
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    if log_format is LogFormat.JSON:
+        logging.getLogger("timetrack.cli").error(message)
+    else:
+        stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    # typer.echo, not Rich: Rich would wrap a long line and break the JSON.
+    typer.echo(orjson.dumps(data).decode())
 
 
 @app.command()
@@ -86,9 +120,11 @@ def sync(
     ] = 30.0,
     verbose: Verbose = False,
     quiet: Quiet = False,
+    log_format: LogFormatOption = LogFormat.TEXT,
+    json_output: JsonOutput = False,
 ) -> None:
     """Sync time entries from the API into the destination."""
-    configure_logging(_log_level(verbose, quiet), stderr)
+    configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
     settings = SyncSettings(
         base_url=base_url,
         destination=destination,
@@ -99,16 +135,23 @@ def sync(
         pipelines_dir=pipelines_dir,
         timeout=timeout,
     )
+    observer = choose_observer(
+        stderr, quiet=quiet, json_logs=log_format is LogFormat.JSON
+    )
     try:
-        summary = run_sync(settings)
+        with observer or contextlib.nullcontext():
+            summary = run_sync(settings, observer=observer)
     except (TimetrackError, KeyboardInterrupt) as error:
         if isinstance(error, KeyboardInterrupt):
             stderr.print(
                 "[bold red]error:[/] interrupted; the next sync resumes cleanly."
             )
             raise typer.Exit(130) from None
-        raise _fail(error) from None
-    print_summary(stdout, summary)
+        raise _fail(error, log_format) from None
+    if json_output:
+        _print_json(summary.to_dict())
+    else:
+        print_summary(stdout, summary)
 
 
 @app.command()
