@@ -155,6 +155,58 @@ def sync(
 
 
 @app.command()
+def check(
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="API base URL; default: base_url from dlt config or BASE_URL."
+        ),
+    ] = None,
+    destination: Annotated[
+        str, typer.Option(help="Where a sync loads: duckdb or postgres.")
+    ] = "duckdb",
+    duckdb_path: Annotated[
+        Path | None,
+        typer.Option(help="DuckDB file; default: PIPELINE_NAME.duckdb in this folder."),
+    ] = None,
+    credentials: Annotated[
+        str | None,
+        typer.Option(help="Destination connection string (PostgreSQL)."),
+    ] = None,
+    pipeline_name: Annotated[
+        str, typer.Option(help="dlt pipeline name.")
+    ] = "timetrack",
+    timeout: Annotated[
+        float, typer.Option(help="HTTP timeout of the one API request, seconds.")
+    ] = 30.0,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
+    log_format: LogFormatOption = LogFormat.TEXT,
+    json_output: JsonOutput = False,
+) -> None:
+    """Check the settings, the API (one request) and the destination."""
+    from timetrack.check import run_check
+    from timetrack.cli.output import print_check
+
+    configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
+    settings = SyncSettings(
+        base_url=base_url,
+        destination=destination,
+        duckdb_path=duckdb_path,
+        credentials=credentials,
+        pipeline_name=pipeline_name,
+        timeout=timeout,
+    )
+    report = run_check(settings)
+    if json_output:
+        _print_json(report.to_dict())
+    else:
+        print_check(stdout, report)
+    if not report.ok:
+        raise typer.Exit(report.exit_code)
+
+
+@app.command()
 def serve(
     port: Annotated[
         int, typer.Option(help="Port on 127.0.0.1; 0 picks a free one.")
