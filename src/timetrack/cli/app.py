@@ -1,4 +1,4 @@
-"""The `timetrack` command line: sync, serve and demo."""
+"""The `timetrack` command line: sync, check, report, serve and demo."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextlib
 import enum
 import logging
 import sys
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +17,9 @@ from rich.console import Console
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
 from timetrack.cli.progress import choose_observer
-from timetrack.errors import TimetrackError
+from timetrack.errors import ConfigError, TimetrackError
 from timetrack.redact import redact_text
+from timetrack.report.buckets import Grouping
 from timetrack.sync import SyncSettings, run_sync
 
 __all__ = ["app", "main"]
@@ -204,6 +206,102 @@ def check(
         print_check(stdout, report)
     if not report.ok:
         raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def report(
+    since: Annotated[
+        str | None,
+        typer.Option(help="First day, YYYY-MM-DD; default: 6 days before --until."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Last day (included), YYYY-MM-DD; default: today."),
+    ] = None,
+    by: Annotated[
+        Grouping, typer.Option(help="Sum hours by day, week, project or user.")
+    ] = Grouping.DAY,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            help="IANA time zone that days start in, e.g. Europe/Berlin; "
+            "default: this machine's zone."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Count running timers up to this ISO 8601 time; default: now."
+        ),
+    ] = None,
+    duckdb_path: Annotated[Path, typer.Option(help="DuckDB file a sync wrote.")] = Path(
+        "timetrack.duckdb"
+    ),
+    dataset: Annotated[
+        str, typer.Option(help="Dataset (schema) name.")
+    ] = "time_tracking",
+    plot: Annotated[
+        Path | None, typer.Option(help="Also write a bar chart to this PNG file.")
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Also write an HTML page (chart and table) to this file."),
+    ] = None,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
+    log_format: LogFormatOption = LogFormat.TEXT,
+    json_output: JsonOutput = False,
+) -> None:
+    """Show hours by day, week, project or user from the synced tables."""
+    from timetrack.report import DuckDBEntryReader, generate_report, parse_day
+    from timetrack.report.render import build_table, write_html, write_png
+    from timetrack.report.zones import resolve_zone
+
+    configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
+    try:
+        zone = resolve_zone(tz)
+        result = generate_report(
+            DuckDBEntryReader(duckdb_path.resolve(), dataset),
+            since=parse_day(since, "--since") if since else None,
+            until=parse_day(until, "--until") if until else None,
+            zone=zone,
+            grouping=by,
+            now=_parse_instant(as_of, zone) if as_of else None,
+        )
+        if plot is not None:
+            write_png(result, plot)
+        if html is not None:
+            write_html(result, html)
+    except TimetrackError as error:
+        raise _fail(error, log_format) from None
+    except OSError as error:
+        raise _fail(
+            ConfigError(
+                f"Could not write {error.filename}: {error.strerror}. "
+                "Choose a path in a writable folder."
+            ),
+            log_format,
+        ) from None
+    if json_output:
+        _print_json(result.to_dict())
+        return
+    stdout.print(build_table(result))
+    for written in (plot, html):
+        if written is not None:
+            stdout.print(f"wrote {written}", highlight=False)
+
+
+def _parse_instant(value: str, zone: tzinfo) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"Invalid --as-of {value!r}: expected an ISO 8601 time such as "
+            "2026-11-30T18:00:00+01:00."
+        ) from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=zone)
+    return instant
 
 
 @app.command()
