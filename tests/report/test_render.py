@@ -52,7 +52,7 @@ def test_png_signature_and_size(report: Report, tmp_path: Path) -> None:
 def test_png_decodes(report: Report) -> None:
     pixels = image.imread(io.BytesIO(render_png(report)), format="png")
     assert pixels.shape == (500, 1000, 4)
-    # A blank image would have one colour; the chart has bars, text and axes.
+    # A blank image has one colour, but the chart has bars, text and axes.
     assert len({tuple(pixel) for pixel in pixels.reshape(-1, 4)[::97]}) > 5
 
 

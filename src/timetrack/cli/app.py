@@ -41,7 +41,7 @@ Quiet = Annotated[
 
 
 class LogFormat(enum.StrEnum):
-    """How log lines on stderr are written."""
+    """The format of log lines on stderr."""
 
     TEXT = "text"
     JSON = "json"

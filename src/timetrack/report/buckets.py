@@ -19,7 +19,7 @@ NO_USER = "(no user)"
 
 
 class Grouping(StrEnum):
-    """What the report sums hours by."""
+    """The dimension a report sums hours by."""
 
     DAY = "day"
     WEEK = "week"
@@ -80,7 +80,7 @@ class Report:
         return any(bucket.running for bucket in self.buckets)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as plain JSON-ready values (hours rounded to 0.01 s)."""
+        """Return the report as plain JSON-ready values, hours rounded to 6 decimals."""
         return {
             "by": self.grouping.value,
             "since": self.since.isoformat(),
