@@ -108,4 +108,4 @@ def test_progress_display_counts_rows(settings: SyncSettings) -> None:
         run_sync(settings, observer=observer)
     assert observer.rows == 250
     assert "250/250" in screen.getvalue()
-    assert "3 pages" in screen.getvalue()
+    assert "pages 3" in screen.getvalue()
