@@ -145,9 +145,11 @@ def sync(
             summary = run_sync(settings, observer=observer)
     except (TimetrackError, KeyboardInterrupt) as error:
         if isinstance(error, KeyboardInterrupt):
-            stderr.print(
-                "[bold red]error:[/] interrupted; the next sync resumes cleanly."
-            )
+            message = "interrupted; the next sync resumes cleanly."
+            if log_format is LogFormat.JSON:
+                logging.getLogger("timetrack.cli").error(message)
+            else:
+                stderr.print(f"[bold red]error:[/] {message}")
             raise typer.Exit(130) from None
         raise _fail(error, log_format) from None
     if json_output:
