@@ -1,20 +1,25 @@
-"""The `timetrack` command line: sync, serve and demo."""
+"""The `timetrack` command line: sync, check, report, serve and demo."""
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import sys
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.console import Console
 
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
-from timetrack.errors import TimetrackError
+from timetrack.cli.progress import choose_observer
+from timetrack.errors import ConfigError, TimetrackError
 from timetrack.redact import redact_text
+from timetrack.report.buckets import Grouping
 from timetrack.sync import SyncSettings, run_sync
 
 __all__ = ["app", "main"]
@@ -30,7 +35,30 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log DEBUG details.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Log errors only.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Log errors only; no progress display.")
+]
+
+
+class LogFormat(enum.StrEnum):
+    """The format of log lines on stderr."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        help="Log lines on stderr as text, or as one JSON object per line.",
+        case_sensitive=False,
+    ),
+]
+JsonOutput = Annotated[
+    bool,
+    typer.Option("--json", help="Print the result as one JSON object on stdout."),
+]
 
 
 def _log_level(verbose: bool, quiet: bool) -> int:
@@ -41,13 +69,21 @@ def _log_level(verbose: bool, quiet: bool) -> int:
     return logging.WARNING
 
 
-def _fail(error: BaseException) -> typer.Exit:
+def _fail(error: BaseException, log_format: LogFormat = LogFormat.TEXT) -> typer.Exit:
     code = error.exit_code if isinstance(error, TimetrackError) else 1
     message = redact_text(
         str(error).splitlines()[0] if str(error) else type(error).__name__
     )
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    if log_format is LogFormat.JSON:
+        logging.getLogger("timetrack.cli").error(message)
+    else:
+        stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    # typer.echo, not Rich: Rich would wrap a long line and break the JSON.
+    typer.echo(orjson.dumps(data).decode())
 
 
 @app.command()
@@ -86,9 +122,11 @@ def sync(
     ] = 30.0,
     verbose: Verbose = False,
     quiet: Quiet = False,
+    log_format: LogFormatOption = LogFormat.TEXT,
+    json_output: JsonOutput = False,
 ) -> None:
     """Sync time entries from the API into the destination."""
-    configure_logging(_log_level(verbose, quiet), stderr)
+    configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
     settings = SyncSettings(
         base_url=base_url,
         destination=destination,
@@ -99,16 +137,173 @@ def sync(
         pipelines_dir=pipelines_dir,
         timeout=timeout,
     )
+    observer = choose_observer(
+        stderr, quiet=quiet, json_logs=log_format is LogFormat.JSON
+    )
     try:
-        summary = run_sync(settings)
+        with observer or contextlib.nullcontext():
+            summary = run_sync(settings, observer=observer)
     except (TimetrackError, KeyboardInterrupt) as error:
         if isinstance(error, KeyboardInterrupt):
-            stderr.print(
-                "[bold red]error:[/] interrupted; the next sync resumes cleanly."
-            )
+            message = "interrupted; the next sync resumes cleanly."
+            if log_format is LogFormat.JSON:
+                logging.getLogger("timetrack.cli").error(message)
+            else:
+                stderr.print(f"[bold red]error:[/] {message}")
             raise typer.Exit(130) from None
-        raise _fail(error) from None
-    print_summary(stdout, summary)
+        raise _fail(error, log_format) from None
+    if json_output:
+        _print_json(summary.to_dict())
+    else:
+        print_summary(stdout, summary)
+
+
+@app.command()
+def check(
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="API base URL; default: base_url from dlt config or BASE_URL."
+        ),
+    ] = None,
+    destination: Annotated[
+        str, typer.Option(help="Where a sync loads: duckdb or postgres.")
+    ] = "duckdb",
+    duckdb_path: Annotated[
+        Path | None,
+        typer.Option(help="DuckDB file; default: PIPELINE_NAME.duckdb in this folder."),
+    ] = None,
+    credentials: Annotated[
+        str | None,
+        typer.Option(help="Destination connection string (PostgreSQL)."),
+    ] = None,
+    pipeline_name: Annotated[
+        str, typer.Option(help="dlt pipeline name.")
+    ] = "timetrack",
+    timeout: Annotated[
+        float, typer.Option(help="HTTP timeout of the one API request, seconds.")
+    ] = 30.0,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
+    log_format: LogFormatOption = LogFormat.TEXT,
+    json_output: JsonOutput = False,
+) -> None:
+    """Check the settings, the API (one request) and the destination."""
+    from timetrack.check import run_check
+    from timetrack.cli.output import print_check
+
+    configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
+    settings = SyncSettings(
+        base_url=base_url,
+        destination=destination,
+        duckdb_path=duckdb_path,
+        credentials=credentials,
+        pipeline_name=pipeline_name,
+        timeout=timeout,
+    )
+    report = run_check(settings)
+    if json_output:
+        _print_json(report.to_dict())
+    else:
+        print_check(stdout, report)
+    if not report.ok:
+        raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def report(
+    since: Annotated[
+        str | None,
+        typer.Option(help="First day, YYYY-MM-DD; default: 6 days before --until."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Last day (included), YYYY-MM-DD; default: today."),
+    ] = None,
+    by: Annotated[
+        Grouping, typer.Option(help="Sum hours by day, week, project or user.")
+    ] = Grouping.DAY,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            help="IANA time zone that days start in, e.g. Europe/Berlin; "
+            "default: this machine's zone."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Count running timers up to this ISO 8601 time; default: now."
+        ),
+    ] = None,
+    duckdb_path: Annotated[Path, typer.Option(help="DuckDB file a sync wrote.")] = Path(
+        "timetrack.duckdb"
+    ),
+    dataset: Annotated[
+        str, typer.Option(help="Dataset (schema) name.")
+    ] = "time_tracking",
+    plot: Annotated[
+        Path | None, typer.Option(help="Also write a bar chart to this PNG file.")
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Also write an HTML page (chart and table) to this file."),
+    ] = None,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
+    log_format: LogFormatOption = LogFormat.TEXT,
+    json_output: JsonOutput = False,
+) -> None:
+    """Show hours by day, week, project or user from the synced tables."""
+    from timetrack.report import DuckDBEntryReader, generate_report, parse_day
+    from timetrack.report.render import build_table, write_html, write_png
+    from timetrack.report.zones import resolve_zone
+
+    configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
+    try:
+        zone = resolve_zone(tz)
+        result = generate_report(
+            DuckDBEntryReader(duckdb_path.resolve(), dataset),
+            since=parse_day(since, "--since") if since else None,
+            until=parse_day(until, "--until") if until else None,
+            zone=zone,
+            grouping=by,
+            now=_parse_instant(as_of, zone) if as_of else None,
+        )
+        if plot is not None:
+            write_png(result, plot)
+        if html is not None:
+            write_html(result, html)
+    except TimetrackError as error:
+        raise _fail(error, log_format) from None
+    except OSError as error:
+        raise _fail(
+            ConfigError(
+                f"Could not write {error.filename}: {error.strerror}. "
+                "Choose a path in a writable folder."
+            ),
+            log_format,
+        ) from None
+    if json_output:
+        _print_json(result.to_dict())
+        return
+    stdout.print(build_table(result))
+    for written in (plot, html):
+        if written is not None:
+            stdout.print(f"wrote {written}", highlight=False)
+
+
+def _parse_instant(value: str, zone: tzinfo) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"Invalid --as-of {value!r}: expected an ISO 8601 time such as "
+            "2026-11-30T18:00:00+01:00."
+        ) from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=zone)
+    return instant
 
 
 @app.command()

@@ -7,10 +7,21 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from timetrack.check import CheckReport
 from timetrack.sync import SyncSummary
 
-__all__ = ["print_rows", "print_summary"]
+__all__ = ["print_check", "print_rows", "print_summary"]
+
+_CHECK_STYLES = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+_CHECK_LABELS = {
+    "settings": "settings",
+    "base_url": "base URL",
+    "api_key": "API key",
+    "api": "API",
+    "destination": "destination",
+}
 
 
 def print_summary(console: Console, summary: SyncSummary) -> None:
@@ -42,3 +53,14 @@ def print_rows(
     for row in rows:
         table.add_row(*(str(value) for value in row))
     console.print(table)
+
+
+def print_check(console: Console, report: CheckReport) -> None:
+    """Print one line per check: its status, then what was found or what to fix."""
+    for item in report.items:
+        line = Text.assemble(
+            (f"{item.status.upper():<8}", _CHECK_STYLES.get(item.status, "")),
+            f"{_CHECK_LABELS.get(item.name, item.name):<12} ",
+            item.detail,
+        )
+        console.print(line, highlight=False, soft_wrap=True)

@@ -17,7 +17,14 @@ from timetrack.errors import ApiAuthError, ApiConnectionError, ApiStatusError
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.redact import redact_text, redact_url
 
-__all__ = ["DEFAULT_TIMEOUT", "RetryingAdapter", "TransportStats", "describe_request"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ResponseHook",
+    "RetryHook",
+    "RetryingAdapter",
+    "TransportStats",
+    "describe_request",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +37,13 @@ _PAGING_PARAMS = ("offset", "limit", "page", "per_page", "page-size", "cursor")
 _TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
+# Called with each successful response, before dlt reads it.
+ResponseHook = Callable[[requests.PreparedRequest, requests.Response], None]
+# Called before each retry wait with the failed attempt (1-based), the reason
+# and the wait in seconds.
+RetryHook = Callable[[int, str, float], None]
+
+
 @dataclass
 class TransportStats:
     """Counters of one sync's HTTP traffic, safe to update from several threads."""
@@ -38,6 +52,10 @@ class TransportStats:
     responses_ok: int = 0
     retries: int = 0
     bytes_received: int = 0
+    # Hooks for progress displays (see timetrack.progress). They run on the
+    # thread that sent the request, so they must be thread-safe.
+    on_response: ResponseHook | None = field(default=None, repr=False)
+    on_retry: RetryHook | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(
@@ -124,6 +142,8 @@ class RetryingAdapter(HTTPAdapter):
             status = response.status_code
             if status < 400:
                 self.stats.add(ok=1, size=len(response.content))
+                if self.stats.on_response is not None:
+                    self.stats.on_response(request, response)
                 return response
             if self.policy.is_retryable_status(status) and self.policy.can_retry(
                 attempt
@@ -144,6 +164,8 @@ class RetryingAdapter(HTTPAdapter):
     ) -> None:
         wait = self.policy.wait(attempt, retry_after)
         self.stats.add(retries=1)
+        if self.stats.on_retry is not None:
+            self.stats.on_retry(attempt, reason, wait)
         logger.warning(
             "Retrying %s %s after %s (attempt %d of %d failed) in %.1f s",
             request.method,

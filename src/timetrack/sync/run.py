@@ -12,6 +12,12 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from timetrack.errors import DestinationError, TimetrackError
 from timetrack.http import TransportStats
+from timetrack.progress import (
+    NullObserver,
+    PhaseCollector,
+    SyncObserver,
+    observe_transport,
+)
 from timetrack.redact import redact_text
 from timetrack.settings import resolve_api_key, resolve_base_url
 from timetrack.source import time_tracking_source
@@ -24,8 +30,13 @@ __all__ = ["create_pipeline", "run_sync"]
 logger = logging.getLogger(__name__)
 
 
-def create_pipeline(settings: SyncSettings) -> dlt.Pipeline:
-    """Create (or reopen) the dlt pipeline that `settings` describe."""
+def create_pipeline(
+    settings: SyncSettings, *, observer: SyncObserver | None = None
+) -> dlt.Pipeline:
+    """Create (or reopen) the dlt pipeline that `settings` describe.
+
+    With an `observer`, each dlt step (extract, normalize, load) is reported to it.
+    """
     duckdb_path = (
         settings.resolved_duckdb_path() if settings.destination == "duckdb" else None
     )
@@ -40,13 +51,19 @@ def create_pipeline(settings: SyncSettings) -> dlt.Pipeline:
         pipelines_dir=str(settings.resolved_pipelines_dir()),
         destination=destination,
         dataset_name=settings.dataset_name,
+        progress=PhaseCollector(observer or NullObserver()),
     )
 
 
 def run_sync(
-    settings: SyncSettings, *, sleep: Callable[[float], None] = time.sleep
+    settings: SyncSettings,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    observer: SyncObserver | None = None,
 ) -> SyncSummary:
     """Sync the API into the destination and return what was done.
+
+    `observer` receives the phases, pages and retries as they happen.
 
     Raises a `TimetrackError` subclass on failure; its message never contains
     the API key.
@@ -56,6 +73,8 @@ def run_sync(
     base_url = resolve_base_url(settings.base_url)
     api_key = resolve_api_key(settings.api_key).value
     stats = TransportStats()
+    if observer is not None:
+        observe_transport(stats, observer)
     source = time_tracking_source(
         base_url,
         api_key,
@@ -65,7 +84,7 @@ def run_sync(
         timeout=settings.timeout,
         limit=settings.limit,
     )
-    pipeline = create_pipeline(settings)
+    pipeline = create_pipeline(settings, observer=observer)
     logger.info("Syncing %s into %s", base_url, settings.destination)
     try:
         load_info = pipeline.run(source)
