@@ -192,7 +192,7 @@ def test_invalid_account_name_named() -> None:
 def test_definitions_from_dlt_config(
     acme: ReferenceApi, globex: ReferenceApi, tmp_path: Path
 ) -> None:
-    # dlt reads .dlt/ once per process, so a fresh process sees these files.
+    # dlt reads .dlt/ once per process, so only a new process reads these files.
     (tmp_path / ".dlt").mkdir()
     (tmp_path / ".dlt" / "config.toml").write_text(
         '[timetrack]\naccounts = ["acme", "globex"]\n\n'

@@ -67,7 +67,7 @@ def test_credentials_from_environment(
 def test_credentials_from_secrets_toml(
     api: ReferenceApi, dataset: str, tmp_path: Path
 ) -> None:
-    # dlt reads .dlt/ once per process, so a fresh process sees this file.
+    # dlt reads .dlt/ once per process, so only a new process reads this file.
     (tmp_path / ".dlt").mkdir()
     (tmp_path / ".dlt" / "secrets.toml").write_text(
         f'api_key = "{API_KEY}"\n\n'

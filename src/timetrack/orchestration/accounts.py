@@ -9,7 +9,7 @@ A `.dlt/config.toml` lists the accounts and their settings:
     base_url = "https://acme.example.com"
     dataset = "acme_time"
 
-and `.dlt/secrets.toml` (or `TIMETRACK__ACME__API_KEY`) holds each key:
+and `.dlt/secrets.toml` (or `TIMETRACK__ACME__API_KEY`) contains each key:
 
     [timetrack.acme]
     api_key = "..."

@@ -125,5 +125,5 @@ def load_definitions() -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    """The definitions that `dagster dev -m` and a code location load."""
+    """Load the definitions for `dagster dev -m` and code locations."""
     return load_definitions()
