@@ -16,8 +16,10 @@ from typer.testing import CliRunner
 from tests.conftest import API_KEY
 from timetrack.cli.app import app
 from timetrack.errors import ConfigError
+from timetrack.redact import redact_text
 from timetrack.reference_api import ReferenceApi
 from timetrack.sync import SyncSettings, run_sync
+from timetrack.sync.destinations import open_destination
 
 runner = CliRunner()
 
@@ -133,3 +135,14 @@ def test_cli_writes_delta(
     assert "Delta tables in" in result.output
     table = tmp_path / "lake" / "time_tracking" / "time_entries"
     assert len(_read_delta(table)) == 250
+
+
+def test_bucket_password_hidden() -> None:
+    settings = SyncSettings(
+        destination="filesystem",
+        bucket_url="sftp://loader:sftp-pass-5e0a@files.example.com/lake",
+    )
+    destination = open_destination(settings)
+    assert "sftp-pass-5e0a" not in destination.location
+    assert "loader@files.example.com/lake" in destination.location
+    assert redact_text("sftp-pass-5e0a") == "***"
