@@ -112,6 +112,18 @@ def test_default_bucket_is_local_folder(
     assert str(tmp_path / "timetrack-data") in summary.location
 
 
+def test_bucket_url_from_environment(
+    api: ReferenceApi,
+    fs_settings: SyncSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DESTINATION__FILESYSTEM__BUCKET_URL", str(tmp_path / "env"))
+    run_sync(replace(fs_settings, bucket_url=None))
+    folder = tmp_path / "env" / "time_tracking" / "time_entries"
+    assert len(_read_parquet(folder)) == 250
+
+
 def test_delta_needs_filesystem(settings: SyncSettings) -> None:
     with pytest.raises(ConfigError) as caught:
         run_sync(replace(settings, table_format="delta"))

@@ -168,7 +168,10 @@ def _first_line(text: str) -> str:
 
 
 def _open_filesystem(settings: SyncSettings) -> Destination:
-    bucket_url = _normalize_bucket_url(settings.bucket_url or DEFAULT_BUCKET_URL)
+    configured = settings.bucket_url or dlt.config.get(
+        "destination.filesystem.bucket_url", str
+    )
+    bucket_url = _normalize_bucket_url(configured or DEFAULT_BUCKET_URL)
     shown = _url_without_password(bucket_url)
     dataset = settings.dataset_name
     if settings.table_format == "delta":
