@@ -1,13 +1,15 @@
-"""Shared fixtures: an isolated working folder, the reference API and sync settings."""
+"""Shared fixtures: an isolated folder, the reference API, destinations, settings."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import LoadTarget, drop_postgres_schemas
 from timetrack.reference_api import ReferenceApi
 from timetrack.sync import SyncSettings
 
@@ -19,6 +21,8 @@ _KEY_VARIABLES = (
     "SOURCES__TIMETRACK__API_KEY",
     "BASE_URL",
     "SOURCES__TIMETRACK__BASE_URL",
+    "DESTINATION__POSTGRES__CREDENTIALS",
+    "DESTINATION__FILESYSTEM__BUCKET_URL",
 )
 
 
@@ -65,3 +69,17 @@ def settings(api: ReferenceApi, tmp_path: Path) -> SyncSettings:
         duckdb_path=tmp_path / "sync.duckdb",
         pipelines_dir=tmp_path / "pipelines",
     )
+
+
+def unique_dataset(prefix: str = "tt") -> str:
+    """Return a schema name no other test run uses."""
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def destination(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LoadTarget]:
+    """Each destination in turn, with a dataset of its own that is dropped after."""
+    target = LoadTarget(name=request.param, dataset=unique_dataset(), folder=tmp_path)
+    yield target
+    if target.name == "postgres":
+        drop_postgres_schemas(target.dataset, f"{target.dataset}_staging")

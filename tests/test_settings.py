@@ -71,6 +71,7 @@ def test_source_key_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     ("field", "value"),
     [
         ("destination", "snowflake"),
+        ("table_format", "iceberg"),
         ("dataset_name", "bad-name"),
         ("pipeline_name", "1starts_with_digit"),
         ("limit", 0),

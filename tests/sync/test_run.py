@@ -1,4 +1,4 @@
-"""A full sync against the reference API into a real DuckDB file."""
+"""Full syncs against the reference API into real DuckDB files and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import API_KEY, FIXED_END, SleepRecorder
-from tests.helpers import column_types, count_rows, read_rows
+from tests.helpers import LoadTarget, count_rows
 from timetrack.errors import ApiAuthError, ApiStatusError, ConfigError
 from timetrack.reference_api import EntryStore, Fault, FaultPlan, ReferenceApi
 from timetrack.sync import SyncSettings, run_sync
@@ -20,8 +20,10 @@ def _instant(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def _assert_matches_api(path: Path, entries: list[dict[str, Any]]) -> None:
-    loaded = read_rows(path)
+def _assert_matches_api(
+    destination: LoadTarget, settings: SyncSettings, entries: list[dict[str, Any]]
+) -> None:
+    loaded = destination.read_rows(settings)
     assert set(loaded) == {str(entry["id"]) for entry in entries}
     for entry in entries:
         row = loaded[str(entry["id"])]
@@ -31,51 +33,65 @@ def _assert_matches_api(path: Path, entries: list[dict[str, Any]]) -> None:
         assert row["description"] == entry["description"], entry["id"]
 
 
-def test_full_sync_loads_every_entry(api: ReferenceApi, settings: SyncSettings) -> None:
-    summary = run_sync(settings)
+@pytest.fixture
+def target_settings(settings: SyncSettings, destination: LoadTarget) -> SyncSettings:
+    """The shared settings aimed at each destination in turn."""
+    return destination.configure(settings)
+
+
+def test_full_sync_loads_every_entry(
+    api: ReferenceApi, target_settings: SyncSettings, destination: LoadTarget
+) -> None:
+    summary = run_sync(target_settings)
     assert summary.rows_loaded == {"time_entries": 250}
     assert summary.pages_fetched == 3
     assert summary.retries == 0
-    _assert_matches_api(settings.resolved_duckdb_path(), api.store.all())
+    _assert_matches_api(destination, target_settings, api.store.all())
 
 
-def test_declared_column_types(settings: SyncSettings) -> None:
-    run_sync(settings)
-    types = column_types(settings.resolved_duckdb_path())
-    assert types["id"] == ("VARCHAR", "NO")
-    assert types["start_time"] == ("TIMESTAMP WITH TIME ZONE", "YES")
-    assert types["end_time"] == ("TIMESTAMP WITH TIME ZONE", "YES")
-    assert types["duration"] == ("BIGINT", "YES")
+def test_declared_column_types(
+    target_settings: SyncSettings, destination: LoadTarget
+) -> None:
+    run_sync(target_settings)
+    types = destination.column_types(target_settings)
+    assert types["id"] == (destination.declared_type("id"), "NO")
+    assert types["start_time"] == (destination.declared_type("start_time"), "YES")
+    assert types["end_time"] == (destination.declared_type("end_time"), "YES")
+    assert types["duration"] == (destination.declared_type("duration"), "YES")
     nullable = {
         name for name, (_, is_nullable) in types.items() if is_nullable == "YES"
     }
     assert nullable == set(types) - {"id", "_dlt_id", "_dlt_load_id"}
 
 
-def test_second_sync_adds_no_duplicates(settings: SyncSettings) -> None:
-    run_sync(settings)
-    run_sync(settings)
-    assert count_rows(settings.resolved_duckdb_path()) == 250
+def test_second_sync_adds_no_duplicates(
+    target_settings: SyncSettings, destination: LoadTarget
+) -> None:
+    run_sync(target_settings)
+    run_sync(target_settings)
+    assert destination.count_rows(target_settings) == 250
 
 
 def test_upstream_edit_updates_in_place(
-    api: ReferenceApi, settings: SyncSettings
+    api: ReferenceApi, target_settings: SyncSettings, destination: LoadTarget
 ) -> None:
-    run_sync(settings)
+    run_sync(target_settings)
     target = api.store.all()[10]
     api.store.update(target["id"], description="Edited upstream", duration=60)
-    run_sync(settings)
-    loaded = read_rows(settings.resolved_duckdb_path())
+    run_sync(target_settings)
+    loaded = destination.read_rows(target_settings)
     assert len(loaded) == 250
     assert loaded[str(target["id"])]["description"] == "Edited upstream"
     assert loaded[str(target["id"])]["duration"] == 60
 
 
-def test_running_timer_has_null_end(api: ReferenceApi, settings: SyncSettings) -> None:
-    run_sync(settings)
+def test_running_timer_has_null_end(
+    api: ReferenceApi, target_settings: SyncSettings, destination: LoadTarget
+) -> None:
+    run_sync(target_settings)
     running = [entry for entry in api.store.all() if entry["end_time"] is None]
     assert running
-    loaded = read_rows(settings.resolved_duckdb_path())
+    loaded = destination.read_rows(target_settings)
     for entry in running:
         assert loaded[str(entry["id"])]["end_time"] is None
         assert loaded[str(entry["id"])]["duration"] is None
@@ -97,22 +113,26 @@ def _entry(entry_id: int, start: str, end: str | None) -> dict[str, Any]:
     }
 
 
-def test_only_running_timers_still_typed(tmp_path: Path) -> None:
+def test_only_running_timers_still_typed(
+    tmp_path: Path, destination: LoadTarget
+) -> None:
     store = EntryStore([_entry(i, "2026-11-30T09:00:00+05:30", None) for i in (1, 2)])
     with ReferenceApi(store, api_key=API_KEY) as server:
-        settings = SyncSettings(
-            base_url=server.url,
-            api_key=API_KEY,
-            duckdb_path=tmp_path / "running.duckdb",
-            pipelines_dir=tmp_path / "pipelines",
+        settings = destination.configure(
+            SyncSettings(
+                base_url=server.url,
+                api_key=API_KEY,
+                pipelines_dir=tmp_path / "pipelines",
+            ),
+            label="running",
         )
         run_sync(settings)
-    types = column_types(settings.resolved_duckdb_path())
-    assert types["end_time"] == ("TIMESTAMP WITH TIME ZONE", "YES")
-    assert types["duration"] == ("BIGINT", "YES")
+    types = destination.column_types(settings)
+    assert types["end_time"] == (destination.declared_type("end_time"), "YES")
+    assert types["duration"] == (destination.declared_type("duration"), "YES")
 
 
-def test_offsets_load_as_instants(tmp_path: Path) -> None:
+def test_offsets_load_as_instants(tmp_path: Path, destination: LoadTarget) -> None:
     store = EntryStore(
         [
             _entry(1, "2026-11-30T09:00:00+05:30", "2026-11-30T10:00:00+05:30"),
@@ -121,14 +141,16 @@ def test_offsets_load_as_instants(tmp_path: Path) -> None:
         ]
     )
     with ReferenceApi(store, api_key=API_KEY) as server:
-        settings = SyncSettings(
-            base_url=server.url,
-            api_key=API_KEY,
-            duckdb_path=tmp_path / "offsets.duckdb",
-            pipelines_dir=tmp_path / "pipelines",
+        settings = destination.configure(
+            SyncSettings(
+                base_url=server.url,
+                api_key=API_KEY,
+                pipelines_dir=tmp_path / "pipelines",
+            ),
+            label="offsets",
         )
         run_sync(settings)
-    loaded = read_rows(settings.resolved_duckdb_path())
+    loaded = destination.read_rows(settings)
     assert loaded["1"]["start_time"] == loaded["2"]["start_time"]
     assert loaded["2"]["start_time"] == loaded["3"]["start_time"]
     assert loaded["1"]["start_time"].isoformat().startswith("2026-11-30")

@@ -95,7 +95,7 @@ def sync(
         ),
     ] = None,
     destination: Annotated[
-        str, typer.Option(help="Where to load: duckdb or postgres.")
+        str, typer.Option(help="Where to load: duckdb, postgres or filesystem.")
     ] = "duckdb",
     duckdb_path: Annotated[
         Path | None,
@@ -105,6 +105,17 @@ def sync(
         str | None,
         typer.Option(help="Destination connection string (PostgreSQL)."),
     ] = None,
+    bucket_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Folder or fsspec URL of the filesystem destination; "
+            "default: ./timetrack-data."
+        ),
+    ] = None,
+    table_format: Annotated[
+        str,
+        typer.Option(help="Filesystem table format: parquet (replaced) or delta."),
+    ] = "parquet",
     dataset: Annotated[
         str, typer.Option(help="Dataset (schema) name.")
     ] = "time_tracking",
@@ -132,6 +143,8 @@ def sync(
         destination=destination,
         duckdb_path=duckdb_path,
         credentials=credentials,
+        bucket_url=bucket_url,
+        table_format=table_format,
         dataset_name=dataset,
         pipeline_name=pipeline_name,
         pipelines_dir=pipelines_dir,

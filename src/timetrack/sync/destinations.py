@@ -1,36 +1,219 @@
-"""Destinations timetrack loads into, and how to describe them without secrets."""
+"""Destinations timetrack loads into, their credentials, and secret-free descriptions.
+
+DuckDB writes a local file. PostgreSQL reads credentials from `--credentials` or
+dlt's usual places, and is checked for reachability before any request to the API.
+The filesystem destination writes Parquet files, or Delta tables, under a bucket
+URL (a local folder by default, or any fsspec URL that dlt supports).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import dlt
 
-from timetrack.errors import ConfigError
+from timetrack.errors import ConfigError, DestinationError
+from timetrack.redact import redact_text, register_secret
 
-__all__ = ["SUPPORTED_DESTINATIONS", "build_destination", "describe_destination"]
+if TYPE_CHECKING:
+    from timetrack.sync.settings import SyncSettings
 
-SUPPORTED_DESTINATIONS = ("duckdb", "postgres")
+__all__ = [
+    "DEFAULT_BUCKET_URL",
+    "SUPPORTED_DESTINATIONS",
+    "TABLE_FORMATS",
+    "Destination",
+    "check_postgres_reachable",
+    "open_destination",
+    "resolve_postgres_credentials",
+]
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_DESTINATIONS = ("duckdb", "postgres", "filesystem")
+
+# "parquet" is plain Parquet files; "delta" is a Delta Lake table per resource.
+TABLE_FORMATS = ("parquet", "delta")
+
+DEFAULT_BUCKET_URL = "./timetrack-data"
+
+_POSTGRES_PLACES = (
+    "--credentials, DESTINATION__POSTGRES__CREDENTIALS, or "
+    "[destination.postgres] credentials in .dlt/secrets.toml"
+)
 
 
-def build_destination(
-    name: str, *, pipeline_name: str, duckdb_path: Path | None, credentials: str | None
-) -> Any:
-    """Create the dlt destination `name`, or raise ConfigError naming the choices."""
+@dataclass(frozen=True)
+class Destination:
+    """A dlt destination ready to load, with the `pipeline.run` options it needs."""
+
+    name: str
+    factory: Any = field(repr=False)
+    location: str
+    run_options: dict[str, Any] = field(default_factory=dict)
+
+
+def open_destination(settings: SyncSettings) -> Destination:
+    """Build the destination of `settings`; for PostgreSQL, check the server first.
+
+    Raises ConfigError for missing or invalid settings and DestinationError when
+    PostgreSQL cannot be reached with the credentials given.
+    """
+    name = settings.destination
     if name == "duckdb":
-        path = duckdb_path or Path.cwd() / f"{pipeline_name}.duckdb"
-        return dlt.destinations.duckdb(credentials=str(path))
+        path = settings.resolved_duckdb_path()
+        return Destination(
+            name=name,
+            factory=dlt.destinations.duckdb(credentials=str(path)),
+            location=f"DuckDB file {path} (dataset {settings.dataset_name})",
+        )
     if name == "postgres":
-        if credentials:
-            return dlt.destinations.postgres(credentials=credentials)
-        return dlt.destinations.postgres()
+        credentials = resolve_postgres_credentials(settings.credentials)
+        check_postgres_reachable(credentials)
+        return Destination(
+            name=name,
+            factory=dlt.destinations.postgres(credentials=credentials),
+            location=(
+                f"PostgreSQL {_describe_postgres(credentials)} "
+                f"(dataset {settings.dataset_name})"
+            ),
+        )
+    if name == "filesystem":
+        return _open_filesystem(settings)
     choices = ", ".join(SUPPORTED_DESTINATIONS)
     raise ConfigError(f"Unknown destination {name!r}. Choose one of: {choices}.")
 
 
-def describe_destination(name: str, *, duckdb_path: Path | None, dataset: str) -> str:
-    """Say where the data is, for the summary: a file path or a dataset name."""
-    if name == "duckdb" and duckdb_path is not None:
-        return f"DuckDB file {duckdb_path} (dataset {dataset})"
-    return f"{name} dataset {dataset}"
+def resolve_postgres_credentials(dsn: str | None) -> Any:
+    """Return dlt's PostgresCredentials from `dsn` or dlt config, password registered.
+
+    The password is registered with `timetrack.redact` before anything can log it.
+    """
+    from dlt.common.configuration import resolve_configuration
+    from dlt.common.configuration.exceptions import ConfigurationException
+    from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+    raw: Any = dsn or dlt.secrets.get("destination.postgres.credentials")
+    if not raw:
+        raise ConfigError(
+            f"Missing PostgreSQL credentials. Set them with {_POSTGRES_PLACES}, "
+            "for example postgresql://USER:PASSWORD@HOST:5432/DATABASE."
+        )
+    _register_raw_password(raw)
+    try:
+        credentials = resolve_configuration(PostgresCredentials(), explicit_value=raw)
+    except (ConfigurationException, ValueError) as error:
+        message = redact_text(str(error).splitlines()[0])
+        raise ConfigError(
+            f"Invalid PostgreSQL credentials: {message}. Expected a connection "
+            "string such as postgresql://USER:PASSWORD@HOST:5432/DATABASE in "
+            f"{_POSTGRES_PLACES}."
+        ) from None
+    register_secret(credentials.password)
+    return credentials
+
+
+def check_postgres_reachable(credentials: Any) -> None:
+    """Open and close one connection, or raise DestinationError in one line.
+
+    Checking before the sync starts means an unreachable server or a rejected
+    login stops the run before any page is fetched or anything is written.
+    """
+    try:
+        import psycopg2
+    except ImportError:
+        raise ConfigError(
+            "The postgres destination needs psycopg2: "
+            'pip install "timetrack[postgres]".'
+        ) from None
+
+    where = _describe_postgres(credentials)
+    try:
+        connection = psycopg2.connect(
+            credentials.to_native_representation(),
+            connect_timeout=int(credentials.connect_timeout),
+        )
+    except psycopg2.Error as error:
+        cause = _first_line(redact_text(str(error))) or type(error).__name__
+        raise DestinationError(
+            f"Cannot connect to PostgreSQL {where}: {cause}. Check that the server "
+            f"is running and the credentials in {_POSTGRES_PLACES} are right."
+        ) from None
+    connection.close()
+    logger.debug("PostgreSQL %s is reachable", where)
+
+
+def _describe_postgres(credentials: Any) -> str:
+    user = credentials.username or "?"
+    return f"{user}@{credentials.host}:{credentials.port}/{credentials.database}"
+
+
+def _register_raw_password(raw: Any) -> None:
+    # Registered before parsing, so a parse error that quotes the DSN is redacted.
+    if isinstance(raw, str):
+        register_secret(urlsplit(raw).password)
+    elif isinstance(raw, Mapping):
+        password = raw.get("password")
+        register_secret(password if isinstance(password, str) else None)
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _open_filesystem(settings: SyncSettings) -> Destination:
+    configured = settings.bucket_url or dlt.config.get(
+        "destination.filesystem.bucket_url", str
+    )
+    bucket_url = _normalize_bucket_url(configured or DEFAULT_BUCKET_URL)
+    shown = _url_without_password(bucket_url)
+    dataset = settings.dataset_name
+    if settings.table_format == "delta":
+        # dlt merges Delta tables with the upsert strategy only: rows are matched
+        # on the primary key `id`, updated in place, and new ones inserted.
+        return Destination(
+            name="filesystem",
+            factory=dlt.destinations.filesystem(bucket_url=bucket_url),
+            location=f"Delta tables in {shown}/{dataset}",
+            run_options={
+                "table_format": "delta",
+                "write_disposition": {"disposition": "merge", "strategy": "upsert"},
+            },
+        )
+    # Plain Parquet files cannot be merged: dlt would append, duplicating every
+    # row on each sync. Each sync reads the whole API, so replacing the table's
+    # files keeps exactly one row per id.
+    return Destination(
+        name="filesystem",
+        factory=dlt.destinations.filesystem(bucket_url=bucket_url),
+        location=f"Parquet files in {shown}/{dataset}",
+        run_options={"loader_file_format": "parquet", "write_disposition": "replace"},
+    )
+
+
+def _normalize_bucket_url(bucket_url: str) -> str:
+    """Return remote URLs as given and local paths as absolute paths."""
+    parts = urlsplit(bucket_url)
+    register_secret(parts.password)
+    # One-letter schemes are Windows drive letters, not URL schemes.
+    if len(parts.scheme) > 1 and parts.scheme != "file":
+        return bucket_url
+    local = parts.path if parts.scheme == "file" else bucket_url
+    return str(Path(local).expanduser().resolve())
+
+
+def _url_without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit(parts._replace(netloc=user + host))

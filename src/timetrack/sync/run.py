@@ -21,7 +21,7 @@ from timetrack.progress import (
 from timetrack.redact import redact_text
 from timetrack.settings import resolve_api_key, resolve_base_url
 from timetrack.source import time_tracking_source
-from timetrack.sync.destinations import build_destination, describe_destination
+from timetrack.sync.destinations import Destination, open_destination
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
 
@@ -31,25 +31,21 @@ logger = logging.getLogger(__name__)
 
 
 def create_pipeline(
-    settings: SyncSettings, *, observer: SyncObserver | None = None
+    settings: SyncSettings,
+    destination: Destination | None = None,
+    *,
+    observer: SyncObserver | None = None,
 ) -> dlt.Pipeline:
     """Create (or reopen) the dlt pipeline that `settings` describe.
 
     With an `observer`, each dlt step (extract, normalize, load) is reported to it.
     """
-    duckdb_path = (
-        settings.resolved_duckdb_path() if settings.destination == "duckdb" else None
-    )
-    destination = build_destination(
-        settings.destination,
-        pipeline_name=settings.pipeline_name,
-        duckdb_path=duckdb_path,
-        credentials=settings.credentials,
-    )
+    if destination is None:
+        destination = open_destination(settings)
     return dlt.pipeline(
         pipeline_name=settings.pipeline_name,
         pipelines_dir=str(settings.resolved_pipelines_dir()),
-        destination=destination,
+        destination=destination.factory,
         dataset_name=settings.dataset_name,
         progress=PhaseCollector(observer or NullObserver()),
     )
@@ -84,26 +80,22 @@ def run_sync(
         timeout=settings.timeout,
         limit=settings.limit,
     )
-    pipeline = create_pipeline(settings, observer=observer)
-    logger.info("Syncing %s into %s", base_url, settings.destination)
+    destination = open_destination(settings)
+    pipeline = create_pipeline(settings, destination, observer=observer)
+    logger.info("Syncing %s into %s", base_url, destination.location)
     try:
-        load_info = pipeline.run(source)
+        load_info = pipeline.run(source, **destination.run_options)
     except PipelineStepFailed as error:
         raise _translate_failure(error) from None
 
     trace = pipeline.last_trace
     normalize_info = trace.last_normalize_info if trace else None
     rows = dict(normalize_info.row_counts) if normalize_info else {}
-    duckdb_path = (
-        settings.resolved_duckdb_path() if settings.destination == "duckdb" else None
-    )
     summary = SyncSummary(
         pipeline_name=settings.pipeline_name,
         destination=settings.destination,
         dataset_name=settings.dataset_name,
-        location=describe_destination(
-            settings.destination, duckdb_path=duckdb_path, dataset=settings.dataset_name
-        ),
+        location=destination.location,
         rows_loaded={
             table: count
             for table, count in rows.items()

@@ -10,7 +10,7 @@ from timetrack.errors import ConfigError
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.source.rest_config import PAGE_LIMIT
-from timetrack.sync.destinations import SUPPORTED_DESTINATIONS
+from timetrack.sync.destinations import SUPPORTED_DESTINATIONS, TABLE_FORMATS
 
 __all__ = ["DEFAULT_PIPELINES_DIR", "SyncSettings"]
 
@@ -30,6 +30,8 @@ class SyncSettings:
     destination: str = "duckdb"
     duckdb_path: Path | None = None
     credentials: str | None = field(default=None, repr=False)
+    bucket_url: str | None = field(default=None, repr=False)
+    table_format: str = "parquet"
     dataset_name: str = "time_tracking"
     pipeline_name: str = "timetrack"
     pipelines_dir: Path | None = None
@@ -43,6 +45,16 @@ class SyncSettings:
             raise ConfigError(
                 f"Unknown destination {self.destination!r}. "
                 f"Choose one of: {', '.join(SUPPORTED_DESTINATIONS)}."
+            )
+        if self.table_format not in TABLE_FORMATS:
+            raise ConfigError(
+                f"Unknown table format {self.table_format!r}. "
+                f"Choose one of: {', '.join(TABLE_FORMATS)}."
+            )
+        if self.table_format != "parquet" and self.destination != "filesystem":
+            raise ConfigError(
+                f"Table format {self.table_format!r} needs --destination filesystem, "
+                f"not {self.destination!r}."
             )
         for label, value in (
             ("dataset name", self.dataset_name),
