@@ -47,3 +47,13 @@ def test_scoped_key_from_secrets_toml(api: ReferenceApi, tmp_path: Path) -> None
     result = _run_cli(tmp_path, "sync", "--base-url", api.url)
     assert result.returncode == 0, result.stderr
     assert count_rows(tmp_path / "timetrack.duckdb") == 250
+
+
+def test_broken_secrets_toml_exits_2(tmp_path: Path) -> None:
+    (tmp_path / ".dlt").mkdir()
+    (tmp_path / ".dlt" / "secrets.toml").write_text('api_key = "unterminated\n')
+    result = _run_cli(tmp_path, "sync", "--base-url", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert "Fix the syntax" in result.stderr
+    assert "unterminated" not in result.stderr
+    assert "Traceback" not in result.stderr

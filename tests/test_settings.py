@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from timetrack.errors import ConfigError
+from timetrack.errors import ConfigError, DestinationError
 from timetrack.settings import resolve_api_key, resolve_base_url, validate_base_url
 from timetrack.sync import SyncSettings
 
@@ -83,3 +83,40 @@ def test_invalid_setting_is_named(field: str, value: object, tmp_path: Path) -> 
     with pytest.raises(ConfigError) as caught:
         settings.validate()
     assert repr(value) in str(caught.value) or str(value) in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0])
+def test_non_finite_timeout_is_rejected(value: float) -> None:
+    with pytest.raises(ConfigError, match="finite number of seconds"):
+        SyncSettings(timeout=value).validate()
+
+
+def test_upper_case_dataset_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="lower-case"):
+        SyncSettings(dataset_name="MyData").validate()
+
+
+def test_dataset_equal_to_file_is_rejected(tmp_path: Path) -> None:
+    settings = SyncSettings(dataset_name="sales", duckdb_path=tmp_path / "sales.duckdb")
+    with pytest.raises(ConfigError, match="Choose another --dataset"):
+        settings.validate()
+
+
+def test_missing_duckdb_folder_is_named(tmp_path: Path) -> None:
+    settings = SyncSettings(duckdb_path=tmp_path / "absent" / "t.duckdb")
+    with pytest.raises(DestinationError) as caught:
+        settings.validate()
+    assert "does not exist" in str(caught.value)
+    assert str(tmp_path / "absent") in str(caught.value)
+
+
+def test_pipelines_dir_file_is_rejected(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.write_text("not a folder")
+    with pytest.raises(ConfigError, match="it is a file"):
+        SyncSettings(pipelines_dir=state).validate()
+
+
+def test_bad_ipv6_base_url_is_config_error() -> None:
+    with pytest.raises(ConfigError, match="Invalid base URL"):
+        validate_base_url("http://[::1")

@@ -115,6 +115,10 @@ def run_check(settings: SyncSettings) -> CheckReport:
     except ConfigError as error:
         report.add("settings", FAILED, str(error), error.exit_code)
         return report
+    except DestinationError as error:
+        # A DuckDB path whose folder is missing fails validation already.
+        report.add("destination", FAILED, str(error), error.exit_code)
+        return report
     report.add("settings", OK, "valid")
 
     base_url = _check_base_url(report, settings)

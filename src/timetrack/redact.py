@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 __all__ = [
     "REDACTED",
@@ -27,19 +27,26 @@ _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 _pattern: re.Pattern[str] | None = None
 
-# Shorter values would redact ordinary words; real API keys are far longer.
-_MIN_SECRET_LENGTH = 4
+# Free-text redaction of a shorter value would garble ordinary words (a key
+# "time" would turn "/v1/time_entries" into "/v1/***_entries" and so reveal
+# itself). Shorter keys are still redacted wherever they follow a parameter name.
+MIN_SECRET_LENGTH = 8
 
 
 def register_secret(value: str | None) -> None:
-    """Remember a secret so that `redact_text` removes it from any text."""
+    """Remember a secret so that `redact_text` removes it from any text.
+
+    The URL-encoded forms are registered too, because a URL or an API's error
+    text may carry the key encoded.
+    """
     global _pattern
-    if not value or len(value) < _MIN_SECRET_LENGTH:
+    if not value or len(value) < MIN_SECRET_LENGTH:
         return
+    forms = {value, quote(value, safe=""), quote_plus(value, safe="")}
     with _secrets_lock:
-        if value in _secrets:
+        if forms <= _secrets:
             return
-        _secrets.add(value)
+        _secrets.update(forms)
         # Longest first, so a secret that contains another is removed whole.
         ordered = sorted(_secrets, key=len, reverse=True)
         _pattern = re.compile("|".join(re.escape(secret) for secret in ordered))
@@ -54,10 +61,17 @@ def redact_text(text: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """Return `url` with the values of sensitive query parameters replaced."""
-    parts = urlsplit(url)
-    if not parts.query:
+    """Return `url` with sensitive query values and any password replaced."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
         return redact_text(url)
+    if password:
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{parts.username or ''}:{REDACTED}@{host}")
+    if not parts.query:
+        return redact_text(urlunsplit(parts))
     pairs = [
         (name, REDACTED if name.lower() in SENSITIVE_PARAMS else value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
@@ -66,16 +80,20 @@ def redact_url(url: str) -> str:
     return redact_text(urlunsplit(parts._replace(query=query)))
 
 
+# A sensitive name not preceded by a word character ("monkey=" does not match),
+# then "=" and the value up to a delimiter that cannot end a URL query value.
 _QUERY_SECRET = re.compile(
-    r"(?P<name>[?&](?:"
+    r"(?P<name>(?<![\w-])(?:"
     + "|".join(sorted(SENSITIVE_PARAMS))
-    + r")=)(?P<value>[^&#\s'\"]*)",
+    + r")=)(?P<value>[^&#\s'\"()<>\[\],;]+)",
     re.IGNORECASE,
 )
 
 
 def _mask_query_value(match: re.Match[str]) -> str:
-    return match.group("name") + REDACTED
+    # A value at the end of a sentence keeps the sentence's full stop.
+    tail = "." if match.group("value").endswith(".") else ""
+    return match.group("name") + REDACTED + tail
 
 
 class RedactingFilter(logging.Filter):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import dlt
+from dlt.common.configuration.exceptions import ConfigProviderException
 
 from timetrack.errors import ConfigError
-from timetrack.redact import register_secret
+from timetrack.redact import redact_text, redact_url, register_secret
 
 __all__ = [
     "SOURCE_SECTION",
@@ -47,7 +49,7 @@ def resolve_api_key(explicit: str | None = None) -> ResolvedKey:
         (f"{SOURCE_SECTION}.api_key", "SOURCES__TIMETRACK__API_KEY"),
         ("api_key", "API_KEY"),
     ):
-        value: object = dlt.secrets.get(key)
+        value = _lookup(dlt.secrets, key)
         if value is None or value == "":
             continue
         if not isinstance(value, str):
@@ -73,7 +75,7 @@ def resolve_base_url(explicit: str | None = None) -> str:
     value = explicit
     if not value:
         for key in (f"{SOURCE_SECTION}.base_url", "base_url"):
-            found: object = dlt.config.get(key)
+            found = _lookup(dlt.config, key)
             if found:
                 value = str(found)
                 break
@@ -106,6 +108,7 @@ def validate_base_url(value: str) -> str:
             f"Invalid base URL {_quote(text)}: it must not contain a query string or "
             "fragment. Give the API key as a secret, not in the URL."
         )
+    register_secret(parts.password)
     if port == 0:
         raise ConfigError(
             f"Invalid base URL {_quote(text)}: port 0 is not a real port."
@@ -115,9 +118,27 @@ def validate_base_url(value: str) -> str:
 
 def _quote(url: str) -> str:
     # A URL typed by the user may carry a key in its query or user info.
-    parts = urlsplit(url) if "://" in url else None
+    try:
+        parts = urlsplit(url) if "://" in url else None
+        if parts is not None:
+            parts.hostname  # noqa: B018 (raises ValueError on a bad IPv6 literal)
+    except ValueError:
+        return repr(redact_url(url))
     if parts is not None and (parts.query or parts.password):
         return repr(
             f"{parts.scheme}://{parts.hostname or ''}{parts.path} (query hidden)"
         )
     return repr(url)
+
+
+def _lookup(accessor: Any, key: str) -> object:
+    """Read `key` from dlt config or secrets, turning a broken file into ConfigError."""
+    try:
+        value: object = accessor.get(key)
+    except ConfigProviderException as error:
+        detail = " ".join(redact_text(str(error)).split())
+        raise ConfigError(
+            f"Cannot read dlt settings while looking up {key}: {detail}. "
+            "Fix the syntax of that file."
+        ) from None
+    return value

@@ -56,3 +56,24 @@ def test_demo_writes_duckdb(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Hours per day" in result.output
     assert count_rows(tmp_path / "timetrack.duckdb") == 300
+
+
+def test_error_markup_is_printed_literally(api: ReferenceApi) -> None:
+    result = runner.invoke(app, ["sync", "--base-url", api.url, "--dataset", "[/]"])
+    assert result.exit_code == 2
+    assert "Invalid dataset name '[/]'" in result.output
+
+
+def test_serve_busy_port_exits_2(api: ReferenceApi) -> None:
+    result = runner.invoke(app, ["serve", "--port", str(api.port)])
+    assert result.exit_code == 2
+    assert "Cannot start the reference API" in result.output
+
+
+def test_quiet_hides_dlt_warnings(
+    api: ReferenceApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    result = runner.invoke(app, ["sync", "--base-url", api.url, "-q"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING" not in result.output

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
@@ -31,8 +32,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-stdout = Console()
-stderr = Console(stderr=True)
+# soft_wrap: a path or command printed for copy-paste must stay on one line,
+# also when the output is a pipe that Rich would otherwise wrap at 80 columns.
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log DEBUG details.")]
 Quiet = Annotated[
@@ -77,7 +80,9 @@ def _fail(error: BaseException, log_format: LogFormat = LogFormat.TEXT) -> typer
     if log_format is LogFormat.JSON:
         logging.getLogger("timetrack.cli").error(message)
     else:
-        stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+        # The message may quote user input or API text: escape it so Rich
+        # does not read brackets in it as markup.
+        stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -322,33 +327,46 @@ def _parse_instant(value: str, zone: tzinfo) -> datetime:
 @app.command()
 def serve(
     port: Annotated[
-        int, typer.Option(help="Port on 127.0.0.1; 0 picks a free one.")
+        int,
+        typer.Option(min=0, max=65535, help="Port on 127.0.0.1; 0 picks a free one."),
     ] = 0,
-    size: Annotated[int, typer.Option(help="Number of time entries to serve.")] = 1000,
+    size: Annotated[
+        int, typer.Option(min=0, help="Number of time entries to serve.")
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = 0,
     api_key: Annotated[
         str, typer.Option(help="Key the API accepts.", envvar="REFERENCE_API_KEY")
     ] = "reference-key",
     latency: Annotated[
-        float, typer.Option(help="Seconds added to each response.")
+        float, typer.Option(min=0.0, help="Seconds added to each response.")
     ] = 0.0,
 ) -> None:
     """Run the bundled reference API in the foreground until Ctrl-C."""
     from timetrack.reference_api import ReferenceApi
 
-    api = ReferenceApi(
-        size=size, seed=seed, api_key=api_key, port=port, latency=latency
-    )
-    api.bind()
+    try:
+        api = ReferenceApi(
+            size=size, seed=seed, api_key=api_key, port=port, latency=latency
+        )
+        api.bind()
+    except (ValueError, OSError) as error:
+        raise _fail(ConfigError(f"Cannot start the reference API: {error}.")) from None
     stdout.print(f"Reference API serving {size:,} time entries at {api.url}")
-    stdout.print(f"Try: API_KEY=<key> timetrack sync --base-url {api.url}")
-    with contextlib.suppress(KeyboardInterrupt):
+    key_hint = (
+        "reference-key" if api_key == "reference-key" else "<the --api-key value>"
+    )
+    stdout.print(f"Try: API_KEY={key_hint} timetrack sync --base-url {api.url}")
+    try:
         api.serve_forever()
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
 
 
 @app.command()
 def demo(
-    size: Annotated[int, typer.Option(help="Number of time entries to serve.")] = 2000,
+    size: Annotated[
+        int, typer.Option(min=1, help="Number of time entries to serve.")
+    ] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = 0,
     duckdb_path: Annotated[Path, typer.Option(help="DuckDB file to write.")] = Path(
         "timetrack.duckdb"
@@ -370,10 +388,7 @@ def demo(
     print_rows(
         stdout, "Hours per day, last 7 days (UTC)", ["day", "entries", "hours"], rows
     )
-    stdout.print(
-        f"Explore it: duckdb {path} "
-        f'"select * from {summary.dataset_name}.time_entries limit 10"'
-    )
+    stdout.print(f"Explore it: timetrack report --duckdb-path {path} --by project")
 
 
 def main() -> None:

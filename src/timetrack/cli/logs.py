@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -18,6 +19,25 @@ LOG_FORMATS = ("text", "json")
 
 # Loggers whose DEBUG output quotes full URLs, query string included.
 _NOISY_LOGGERS = ("urllib3", "dlt")
+
+# dlt sets its logger's level from this variable when a pipeline starts.
+_DLT_LEVEL_VARIABLE = "RUNTIME__LOG_LEVEL"
+
+
+class _ForwardingHandler(logging.Handler):
+    """Pass records to another handler, whatever formatter is set on this one.
+
+    dlt reuses the first handler of its logger, turns propagation off and sets
+    its own formatter on that handler when a pipeline starts. Giving it this
+    handler keeps dlt's records on timetrack's redacting handler and format.
+    """
+
+    def __init__(self, target: logging.Handler) -> None:
+        super().__init__()
+        self.target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.target.handle(record)
 
 
 class JsonFormatter(logging.Formatter):
@@ -56,10 +76,14 @@ def configure_logging(level: int, console: Console, log_format: str = "text") ->
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    library_level = level if level <= logging.DEBUG else max(level, logging.WARNING)
     for name in _NOISY_LOGGERS:
         named = logging.getLogger(name)
-        named.setLevel(level if level <= logging.DEBUG else max(level, logging.WARNING))
-        # dlt attaches its own handler; route its records through ours instead.
+        named.setLevel(library_level)
         for existing in list(named.handlers):
             named.removeHandler(existing)
         named.propagate = True
+    dlt_logger = logging.getLogger("dlt")
+    dlt_logger.propagate = False
+    dlt_logger.addHandler(_ForwardingHandler(handler))
+    os.environ[_DLT_LEVEL_VARIABLE] = logging.getLevelName(library_level)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from timetrack.errors import ConfigError
+from timetrack.errors import ConfigError, DestinationError
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.source.rest_config import PAGE_LIMIT
@@ -18,7 +19,9 @@ __all__ = ["DEFAULT_PIPELINES_DIR", "SyncSettings"]
 # so two projects (or two test runs) never pick up each other's state by name.
 DEFAULT_PIPELINES_DIR = Path(".timetrack") / "pipelines"
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+# Lower case only: dlt normalizes "MyData" to "my_data", and a summary naming a
+# dataset that does not exist under that spelling would mislead.
+_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,46 @@ class SyncSettings:
         ):
             if not _NAME.match(value):
                 raise ConfigError(
-                    f"Invalid {label} {value!r}: use letters, digits and underscores, "
-                    "starting with a letter or underscore (at most 63 characters)."
+                    f"Invalid {label} {value!r}: use lower-case letters, digits and "
+                    "underscores, starting with a letter or underscore (at most 63 "
+                    "characters)."
                 )
         if not 1 <= self.limit <= 10_000:
             raise ConfigError(f"Invalid page limit {self.limit}: expected 1 to 10000.")
-        if self.timeout <= 0:
-            raise ConfigError(f"Invalid timeout {self.timeout}: expected seconds > 0.")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise ConfigError(
+                f"Invalid timeout {self.timeout}: expected a finite number of "
+                "seconds greater than 0."
+            )
+        self._validate_paths()
+
+    def _validate_paths(self) -> None:
+        pipelines_dir = self.resolved_pipelines_dir()
+        if pipelines_dir.exists() and not pipelines_dir.is_dir():
+            raise ConfigError(
+                f"Invalid pipelines folder {str(pipelines_dir)!r}: it is a file. "
+                "Pass --pipelines-dir with a folder path."
+            )
+        if self.destination != "duckdb":
+            return
+        duckdb_path = self.resolved_duckdb_path()
+        if not duckdb_path.parent.is_dir():
+            raise DestinationError(
+                f"Invalid DuckDB path {str(duckdb_path)!r}: the folder "
+                f"{str(duckdb_path.parent)!r} does not exist. Create it first."
+            )
+        if duckdb_path.is_dir():
+            raise DestinationError(
+                f"Invalid DuckDB path {str(duckdb_path)!r}: it is a folder. "
+                "Pass --duckdb-path with a file name."
+            )
+        # DuckDB names the catalog after the file, and a schema of the same
+        # name makes every unqualified table reference ambiguous.
+        if duckdb_path.stem == self.dataset_name:
+            raise ConfigError(
+                f"Invalid dataset name {self.dataset_name!r}: it equals the DuckDB "
+                f"file name {duckdb_path.name!r}. Choose another --dataset."
+            )
 
     def resolved_pipelines_dir(self) -> Path:
         """Return the folder of dlt pipeline state, absolute."""
