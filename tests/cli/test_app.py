@@ -23,7 +23,7 @@ def test_sync_prints_summary(
     assert result.exit_code == 0, result.output
     assert "time_entries" in result.output
     assert "250" in result.output
-    assert "pages fetched: 3" in result.output
+    assert "pages fetched: 7" in result.output
     assert str(tmp_path / "timetrack.duckdb") in result.output.replace("\n", "")
     assert count_rows(tmp_path / "timetrack.duckdb") == 250
 

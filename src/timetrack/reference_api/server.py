@@ -20,6 +20,11 @@ from types import TracebackType
 from typing import Any, Self, cast
 from urllib.parse import parse_qsl, urlsplit
 
+from timetrack.reference_api.catalog import (
+    generate_clients,
+    generate_tags,
+    link_projects_to_clients,
+)
 from timetrack.reference_api.dataset import (
     generate_projects,
     generate_users,
@@ -28,7 +33,9 @@ from timetrack.reference_api.dataset import (
 from timetrack.reference_api.faults import Fault, FaultPlan
 from timetrack.reference_api.reply import Reply, make_error_reply
 from timetrack.reference_api.routes import (
+    CLIENTS_PATH,
     PROJECTS_PATH,
+    TAGS_PATH,
     TIME_ENTRIES_PATH,
     USERS_PATH,
     build_reply,
@@ -303,9 +310,12 @@ class _RequestLog:
 class ReferenceApi:
     """A local time-tracking API over real HTTP, for demos and tests.
 
-    ``GET /v1/time_entries``, ``/v1/users`` and ``/v1/projects`` take
-    ``api_key``, ``offset`` (default 0) and ``limit`` (default 100, at most
-    ``max_limit``) and return ``{"data": [...], "total": N}`` ordered by id.
+    ``GET /v1/time_entries``, ``/v1/users``, ``/v1/projects``, ``/v1/clients``
+    and ``/v1/tags`` take ``api_key``, ``offset`` (default 0) and ``limit``
+    (default 100, at most ``max_limit``) and return ``{"data": [...], "total": N}``
+    ordered by id. Time entries also take the filters of ``filters.EntryFilter``
+    (``updated_since`` also returns deleted entries, with ``deleted_at``), and
+    ``/v1/time_entries/deleted?since=T`` lists deleted ids.
     Without ``store``, the entries are generated from ``size``, ``seed`` and
     ``end``. Users and projects always come from ``seed`` and ``end``.
     ``latency`` seconds are slept before each response. ``faults`` and
@@ -337,11 +347,17 @@ class ReferenceApi:
             store = EntryStore(iter_entries(size, seed=seed, end=end))
         self.store = store
         self.users = EntryStore(generate_users(seed, end=end))
-        self.projects = EntryStore(generate_projects(seed, end=end))
+        projects = generate_projects(seed, end=end)
+        clients = generate_clients(projects)
+        self.projects = EntryStore(link_projects_to_clients(projects, clients))
+        self.clients = EntryStore(clients)
+        self.tags = EntryStore(generate_tags())
         self.collections: Mapping[str, EntryStore] = {
             TIME_ENTRIES_PATH: self.store,
             USERS_PATH: self.users,
             PROJECTS_PATH: self.projects,
+            CLIENTS_PATH: self.clients,
+            TAGS_PATH: self.tags,
         }
         self.api_key = api_key
         self.host = host

@@ -14,8 +14,9 @@ from timetrack.errors import DestinationError, TimetrackError
 from timetrack.http import TransportStats
 from timetrack.redact import redact_text
 from timetrack.settings import resolve_api_key, resolve_base_url
-from timetrack.source import time_tracking_source
+from timetrack.source.deletions import apply_soft_deletions
 from timetrack.sync.destinations import build_destination, describe_destination
+from timetrack.sync.plan import plan_sync
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
 
@@ -56,21 +57,22 @@ def run_sync(
     base_url = resolve_base_url(settings.base_url)
     api_key = resolve_api_key(settings.api_key).value
     stats = TransportStats()
-    source = time_tracking_source(
-        base_url,
-        api_key,
-        policy=settings.policy,
-        sleep=sleep,
-        stats=stats,
-        timeout=settings.timeout,
-        limit=settings.limit,
-    )
     pipeline = create_pipeline(settings)
-    logger.info("Syncing %s into %s", base_url, settings.destination)
+    plan = plan_sync(
+        settings, pipeline, base_url=base_url, api_key=api_key, stats=stats, sleep=sleep
+    )
+    logger.info(
+        "Syncing %s into %s (%s, cursor %s)",
+        base_url,
+        settings.destination,
+        plan.window.mode,
+        plan.window.cursor,
+    )
     try:
-        load_info = pipeline.run(source)
+        load_info = pipeline.run(plan.source, refresh=plan.refresh)  # type: ignore[arg-type]
     except PipelineStepFailed as error:
         raise _translate_failure(error) from None
+    apply_soft_deletions(pipeline, plan.deletions)
 
     trace = pipeline.last_trace
     normalize_info = trace.last_normalize_info if trace else None
@@ -95,6 +97,8 @@ def run_sync(
         retries=stats.retries,
         elapsed_seconds=time.perf_counter() - started,
         load_ids=tuple(load_info.loads_ids),
+        mode=plan.window.mode,
+        deleted=plan.deletions.count,
     )
     logger.info(
         "Synced %d rows in %.1f s (%d pages, %d retries)",

@@ -22,6 +22,9 @@ class SyncSummary:
     retries: int = 0
     elapsed_seconds: float = 0.0
     load_ids: tuple[str, ...] = ()
+    mode: str = "incremental"
+    deleted: int = 0
+    """Entries found deleted upstream by deletion signals or reconciliation."""
 
     @property
     def total_rows(self) -> int:
