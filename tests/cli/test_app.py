@@ -56,3 +56,28 @@ def test_demo_writes_duckdb(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Hours per day" in result.output
     assert count_rows(tmp_path / "timetrack.duckdb") == 300
+
+
+def test_sync_incremental_options(
+    api: ReferenceApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    base = ["sync", "--base-url", api.url, "--related", "none"]
+    first = runner.invoke(app, [*base, "--cursor", "start_time"])
+    assert first.exit_code == 0, first.output
+    backfill = runner.invoke(
+        app, [*base, "--since", "2026-10-01", "--until", "2026-10-15"]
+    )
+    assert backfill.exit_code == 0, backfill.output
+    refresh = runner.invoke(app, [*base, "--full-refresh", "--deletions", "soft"])
+    assert refresh.exit_code == 0, refresh.output
+    assert count_rows(tmp_path / "timetrack.duckdb") == 250
+
+
+def test_sync_bad_since_exits_2(
+    api: ReferenceApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    result = runner.invoke(app, ["sync", "--base-url", api.url, "--since", "soon"])
+    assert result.exit_code == 2
+    assert "Invalid --since 'soon'" in result.output

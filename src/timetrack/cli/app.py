@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,11 @@ from rich.console import Console
 
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
+from timetrack.cli.sync_options import (
+    parse_date_option,
+    parse_path_overrides,
+    parse_related_option,
+)
 from timetrack.errors import TimetrackError
 from timetrack.redact import redact_text
 from timetrack.sync import SyncSettings, run_sync
@@ -84,22 +90,77 @@ def sync(
     timeout: Annotated[
         float, typer.Option(help="HTTP timeout per request, seconds.")
     ] = 30.0,
+    profile: Annotated[
+        str, typer.Option(help="API shape: generic, toggl, harvest or clockify.")
+    ] = "generic",
+    full_refresh: Annotated[
+        bool, typer.Option(help="Re-read everything and rebuild the tables.")
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Backfill entries that started at or after this date."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Backfill entries that started before this date."),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        typer.Option(
+            help="Incremental cursor: updated_at or start_time; "
+            "default: updated_at when the API filters on it."
+        ),
+    ] = None,
+    lookback_days: Annotated[
+        float, typer.Option(help="Look-back window of the start_time cursor, days.")
+    ] = 7.0,
+    deletions: Annotated[
+        str,
+        typer.Option(help="hard: remove deleted entries; soft: keep them marked."),
+    ] = "hard",
+    reconcile_days: Annotated[
+        float,
+        typer.Option(
+            help="Compare ids over the last N days to find deletions; 0 is off."
+        ),
+    ] = 0.0,
+    related: Annotated[
+        str | None,
+        typer.Option(
+            help="Related tables to load, comma-separated "
+            "(projects,users,clients,tags), or none; default: all."
+        ),
+    ] = None,
+    path: Annotated[
+        list[str] | None,
+        typer.Option(help="Override a related table's path: NAME=PATH; repeatable."),
+    ] = None,
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Sync time entries from the API into the destination."""
     configure_logging(_log_level(verbose, quiet), stderr)
-    settings = SyncSettings(
-        base_url=base_url,
-        destination=destination,
-        duckdb_path=duckdb_path,
-        credentials=credentials,
-        dataset_name=dataset,
-        pipeline_name=pipeline_name,
-        pipelines_dir=pipelines_dir,
-        timeout=timeout,
-    )
     try:
+        settings = SyncSettings(
+            base_url=base_url,
+            destination=destination,
+            duckdb_path=duckdb_path,
+            credentials=credentials,
+            dataset_name=dataset,
+            pipeline_name=pipeline_name,
+            pipelines_dir=pipelines_dir,
+            timeout=timeout,
+            profile=profile,
+            cursor=cursor,
+            lookback=timedelta(days=lookback_days),
+            full_refresh=full_refresh,
+            since=parse_date_option("--since", since),
+            until=parse_date_option("--until", until),
+            deletions=deletions,
+            reconcile_days=reconcile_days,
+            related=parse_related_option(related),
+            related_paths=parse_path_overrides(path),
+        )
         summary = run_sync(settings)
     except (TimetrackError, KeyboardInterrupt) as error:
         if isinstance(error, KeyboardInterrupt):

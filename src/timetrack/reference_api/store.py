@@ -200,11 +200,13 @@ class EntryStore:
             self._rows[position] = _encode(record)
         return record
 
-    def delete(self, record_id: int) -> None:
+    def delete(self, record_id: int, *, report: bool = True) -> None:
         """Remove a record or raise KeyError if no record has ``record_id``.
 
-        The record is kept as deleted, with ``deleted_at`` (and ``updated_at``)
-        set to now, so incremental queries can report the deletion.
+        With ``report`` the record is kept as deleted, with ``deleted_at`` (and
+        ``updated_at``) set to now, so incremental queries can report the
+        deletion. Without it the record vanishes, as in APIs that report no
+        deletions.
         """
         with self._lock:
             position = self._position(record_id)
@@ -214,4 +216,5 @@ class EntryStore:
             now = _format_utc_now(record.get("updated_at"))
             record["deleted_at"] = now
             record["updated_at"] = now
-            self._deleted[record_id] = _encode(record)
+            if report:
+                self._deleted[record_id] = _encode(record)
