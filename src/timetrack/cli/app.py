@@ -135,6 +135,13 @@ def sync(
         list[str] | None,
         typer.Option(help="Override a related table's path: NAME=PATH; repeatable."),
     ] = None,
+    account_id: Annotated[
+        str | None,
+        typer.Option(
+            help="Account id sent in a header (Harvest-Account-Id for harvest); "
+            "default: account_id from dlt config or ACCOUNT_ID."
+        ),
+    ] = None,
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
@@ -160,6 +167,7 @@ def sync(
             reconcile_days=reconcile_days,
             related=parse_related_option(related),
             related_paths=parse_path_overrides(path),
+            account_id=account_id,
         )
         summary = run_sync(settings)
     except (TimetrackError, KeyboardInterrupt) as error:

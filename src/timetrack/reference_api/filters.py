@@ -48,7 +48,7 @@ def _record_instant(record: Mapping[str, Any], field: str) -> datetime | None:
 
 @dataclass(frozen=True)
 class EntryFilter:
-    """Which time entries a request asks for; every bound is optional.
+    """The time entries a request selects; every bound is optional.
 
     ``updated_since`` is inclusive and ``updated_before`` exclusive, both on
     ``updated_at``; ``start_from`` and ``start_to`` bound ``start_time`` the same

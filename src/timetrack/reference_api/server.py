@@ -31,6 +31,7 @@ from timetrack.reference_api.dataset import (
     iter_entries,
 )
 from timetrack.reference_api.faults import Fault, FaultPlan
+from timetrack.reference_api.profile_routes import build_profile_reply
 from timetrack.reference_api.reply import Reply, make_error_reply
 from timetrack.reference_api.routes import (
     CLIENTS_PATH,
@@ -41,6 +42,7 @@ from timetrack.reference_api.routes import (
     build_reply,
     parse_offset,
 )
+from timetrack.reference_api.shapes import ProfileRequest
 from timetrack.reference_api.store import EntryStore
 
 logger = logging.getLogger("timetrack.reference_api")
@@ -148,12 +150,27 @@ class _Exchange:
                 f"method {self._method} is not allowed; this API is read-only",
                 headers=(("Allow", "GET"), ("Connection", "close")),
             )
+        api = self._api
+        profile_reply = build_profile_reply(
+            ProfileRequest(
+                self._path,
+                self._params,
+                dict(self._handler.headers.items()),
+                api.collections,
+                api_key=api.api_key,
+                max_limit=api.max_limit,
+                base_url=api.url,
+            ),
+            api.toggl_quota,
+        )
+        if profile_reply is not None:
+            return profile_reply
         return build_reply(
             self._path,
             self._params,
-            self._api.collections,
-            api_key=self._api.api_key,
-            max_limit=self._api.max_limit,
+            api.collections,
+            api_key=api.api_key,
+            max_limit=api.max_limit,
         )
 
     def _commit(self, status: int | None) -> None:
@@ -365,6 +382,9 @@ class ReferenceApi:
         self.max_limit = max_limit
         self.faults = faults
         self.verbose = verbose
+        # Requests left in the Toggl shape's hourly quota, or None for no quota.
+        # A one-item list, so route handlers can count down in place.
+        self.toggl_quota: list[int] | None = None
         self._requested_port = port
         self._log = _RequestLog()
         self._state_lock = threading.Lock()

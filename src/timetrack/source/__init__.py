@@ -25,7 +25,8 @@ from timetrack.source.incremental import (
     IncrementalOptions,
     plan_entry_window,
 )
-from timetrack.source.profiles import Profile, get_profile
+from timetrack.source.lookup import build_users_resource
+from timetrack.source.profiles import Profile, build_profile_headers, get_profile
 from timetrack.source.reconcile import build_reconcile_resource
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
 from timetrack.source.running import build_running_timers_resource, track_running
@@ -66,6 +67,7 @@ def time_tracking_source(
     deletions: DeletionLog | None = None,
     related_paths: Mapping[str, str] | None = None,
     reconcile: ReconcileWindow | None = None,
+    account_id: str | None = None,
 ) -> DltSource:
     """Build the dlt source of the time-tracking API at `base_url`.
 
@@ -84,15 +86,17 @@ def time_tracking_source(
     window = window or plan_entry_window(IncrementalOptions(), chosen)
     deletions = deletions or DeletionLog()
     columns = time_entry_columns(hard_delete=deletions.mode == "hard")
+    headers = build_profile_headers(chosen, account_id)
     client = RESTClient(
         base_url=url,
-        headers=dict(chosen.headers) or None,
+        headers=headers or None,
         auth=create_auth(chosen.build_auth(key)),  # type: ignore[arg-type]
         session=session,
     )
     extra: list[EndpointResource] = []
     custom: list[DltResource] = []
-    if running_ids and chosen.ids_param is not None:
+    can_look_up = chosen.ids_param is not None or chosen.entry_path is not None
+    if running_ids and can_look_up:
         custom.append(
             build_running_timers_resource(
                 client,
@@ -120,6 +124,15 @@ def time_tracking_source(
                 columns=columns,
             )
         )
+    users_resource = None
+    if chosen.per_user:
+        users_resource = build_users_resource(
+            client,
+            chosen,
+            (related_paths or {}).get("users") or chosen.users_path or "",
+            limit=limit,
+            selected="users" in (related_paths or {}),
+        )
     config = build_rest_api_config(
         url,
         key,
@@ -132,6 +145,8 @@ def time_tracking_source(
         entry_steps=[track_running],
         related_paths=related_paths,
         extra_resources=extra,
+        headers=headers,
+        users_resource=users_resource,
     )
     source: DltSource = rest_api_source(config, name=SOURCE_NAME)
     # Added after the config is validated, which deep-copies it; these

@@ -3,8 +3,8 @@
 Three modes:
 
 - incremental (default): dlt's incremental state keeps the largest cursor value
-  loaded so far. With the `updated_at` cursor the next run asks for entries
-  changed since that value. With the `start_time` cursor it asks for entries
+  loaded so far. With the `updated_at` cursor the next run requests entries
+  changed since that value. With the `start_time` cursor it requests entries
   started since that value minus a look-back window, so edits to recent entries
   are seen, while older edits are not.
 - full refresh: no filter; the caller also drops the stored data and state.
@@ -17,7 +17,8 @@ API, so an entry created or changed during the run is taken by the next run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ __all__ = [
     "EntryWindow",
     "IncrementalOptions",
     "plan_entry_window",
+    "read_cursor_value",
 ]
 
 CURSOR_FIELDS = ("updated_at", "start_time")
@@ -40,7 +42,7 @@ Mode = Literal["incremental", "full_refresh", "backfill"]
 
 @dataclass(frozen=True)
 class IncrementalOptions:
-    """How one run chooses its window. `cursor` None means the profile's default."""
+    """Options that choose one run's window; `cursor` None is the profile's default."""
 
     cursor: str | None = None
     lookback: timedelta = DEFAULT_LOOKBACK
@@ -107,10 +109,60 @@ class EntryWindow:
     params: dict[str, Any]
 
 
+def read_cursor_value(state: Mapping[str, Any], source_name: str, cursor: str) -> Any:
+    """Return the time entries' stored cursor value from pipeline `state`, or None."""
+    resources = state.get("sources", {}).get(source_name, {}).get("resources", {})
+    incremental = resources.get("time_entries", {}).get("incremental", {})
+    return incremental.get(cursor, {}).get("last_value")
+
+
+def _pin_start_params(window: EntryWindow, stored: Any, lag: float) -> EntryWindow:
+    """Send the window's start as a fixed parameter instead of through dlt.
+
+    rest_api fills the start parameter of a per-user listing again for each
+    user from the cursor as it advances, so every user after the first would
+    be asked only for entries newer than the previous user's latest.
+    """
+    if window.incremental is None:
+        return window
+    incremental = dict(window.incremental)
+    params = dict(window.params)
+    convert = incremental["convert"]
+    start_param = incremental.pop("start_param", None)
+    end_param = incremental.pop("end_param", None)
+    if window.mode == "backfill":
+        start = incremental["initial_value"]
+        if end_param:
+            params[end_param] = convert(incremental["end_value"])
+    else:
+        start = stored - timedelta(seconds=lag) if stored and lag else stored
+    if start_param and start is not None:
+        params[start_param] = convert(start)
+    return replace(window, incremental=incremental, params=params)
+
+
 def plan_entry_window(
-    options: IncrementalOptions, profile: Profile, *, now: datetime | None = None
+    options: IncrementalOptions,
+    profile: Profile,
+    *,
+    now: datetime | None = None,
+    stored_cursor: Any = None,
 ) -> EntryWindow:
-    """Build the incremental config and fixed query parameters of one run."""
+    """Build the incremental config and fixed query parameters of one run.
+
+    `stored_cursor` is the cursor value from the last run's state; only
+    per-user listings need it, because rest_api reads it for the others.
+    """
+    window = _plan_entry_window(options, profile, now)
+    if profile.per_user:
+        lag = options.lookback.total_seconds() if window.cursor == "start_time" else 0
+        window = _pin_start_params(window, stored_cursor, lag)
+    return window
+
+
+def _plan_entry_window(
+    options: IncrementalOptions, profile: Profile, now: datetime | None
+) -> EntryWindow:
     options.validate()
     # Rounded up to the next whole second: APIs store seconds, and an entry
     # changed in the second the run starts is then taken now, not next time.
@@ -118,7 +170,7 @@ def plan_entry_window(
         seconds=1
     )
     cursor = options.resolve_cursor(profile)
-    fmt = profile.format_instant
+    fmt = profile.format_instant if cursor == "updated_at" else profile.format_start
     if options.mode == "full_refresh":
         return EntryWindow("full_refresh", cursor, end, None, {})
     if options.mode == "backfill":
@@ -135,7 +187,7 @@ def plan_entry_window(
             "end_param": profile.start_to_param,
             "initial_value": since.astimezone(UTC),
             "end_value": until.astimezone(UTC),
-            "convert": fmt,
+            "convert": profile.format_start,
             "on_cursor_value_missing": "include",
             "primary_key": [],
         }

@@ -17,10 +17,9 @@ from typing import Any, cast
 import dlt
 from dlt.extract.resource import DltResource
 from dlt.sources.helpers.rest_client.client import RESTClient
-from dlt.sources.rest_api.config_setup import create_paginator
 
 from timetrack.source.deletions import DeletionLog
-from timetrack.source.lookup import fetch_entries_by_id
+from timetrack.source.lookup import fetch_entries_by_id, iter_entry_pages
 from timetrack.source.profiles.base import Profile
 from timetrack.source.running import track_running
 
@@ -65,19 +64,16 @@ def build_reconcile_resource(
     """Build the resource that reloads the window and emits its deletions."""
     if profile.start_from_param is None:
         raise ValueError(f"the {profile.name} profile cannot filter on start time")
-    params = {profile.start_from_param: profile.format_instant(start)}
+    params: dict[str, Any] = {
+        profile.start_from_param: profile.format_start(start),
+        **profile.page_params(limit),
+    }
     if profile.start_to_param is not None:
-        params[profile.start_to_param] = profile.format_instant(end)
+        params[profile.start_to_param] = profile.format_start(end)
 
     def reconcile_time_entries() -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
-        pages = client.paginate(
-            profile.entries_path,
-            params=params,
-            paginator=create_paginator(profile.build_paginator(limit)),  # type: ignore[arg-type]
-            data_selector=profile.data_selector,
-        )
-        for page in pages:
+        for page in iter_entry_pages(client, profile, params, limit=limit):
             for record in page:
                 entry = track_running(profile.normalize(record))
                 seen.add(str(entry.get("id")))

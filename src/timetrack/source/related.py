@@ -61,8 +61,11 @@ def build_related_resources(
             "name": name,
             "endpoint": {
                 "path": path,
-                "data_selector": profile.data_selector,
+                "data_selector": profile.related_selectors.get(
+                    name, profile.data_selector
+                ),
                 "paginator": profile.build_paginator(limit),  # type: ignore[typeddict-item]
+                "params": profile.page_params(limit),
             },
             "columns": RELATED_COLUMNS,  # type: ignore[typeddict-item]
             "processing_steps": [{"map": _string_id}],

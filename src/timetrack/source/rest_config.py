@@ -32,6 +32,8 @@ def build_rest_api_config(
     entry_steps: list[Callable[[dict[str, Any]], Any]] | None = None,
     related_paths: Mapping[str, str] | None = None,
     extra_resources: list[EndpointResource] | None = None,
+    headers: Mapping[str, str] | None = None,
+    users_resource: Any = None,
 ) -> RESTAPIConfig:
     """Describe the API for `rest_api_source`: client, auth, paging and resources.
 
@@ -45,8 +47,19 @@ def build_rest_api_config(
         "data_selector": profile.data_selector,
         "paginator": profile.build_paginator(limit),
     }
-    if params:
-        endpoint["params"] = dict(params)
+    endpoint_params = {**profile.page_params(limit), **(params or {})}
+    related = dict(related_paths or {})
+    if profile.per_user:
+        # Each user's entries are listed separately; dlt resolves `{user_id}`
+        # from `users_resource`, which replaces the declarative users table.
+        endpoint_params["user_id"] = {
+            "type": "resolve",
+            "resource": "users",
+            "field": "id",
+        }
+        related.pop("users", None)
+    if endpoint_params:
+        endpoint["params"] = endpoint_params
     if incremental is not None:
         endpoint["incremental"] = incremental
     steps: list[dict[str, Any]] = [{"map": profile.normalize}]
@@ -62,10 +75,15 @@ def build_rest_api_config(
         "auth": profile.build_auth(api_key),
         "session": session,
     }
-    if profile.headers:
-        client["headers"] = dict(profile.headers)
-    resources: list[Any] = [time_entries]
-    resources.extend(build_related_resources(profile, related_paths or {}, limit=limit))
+    if headers:
+        client["headers"] = dict(headers)
+    related_resources: list[Any] = build_related_resources(
+        profile, related, limit=limit
+    )
+    if users_resource is not None:
+        related_resources.insert(0, users_resource)
+    # Parents come first: rest_api resolves a child's parameters from them.
+    resources: list[Any] = [*related_resources, time_entries]
     resources.extend(extra_resources or [])
     return {
         "client": client,  # type: ignore[typeddict-item]

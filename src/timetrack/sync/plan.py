@@ -11,9 +11,14 @@ import dlt
 from dlt.extract.source import DltSource
 
 from timetrack.http import TransportStats
+from timetrack.settings import resolve_account_id
 from timetrack.source import SOURCE_NAME, ReconcileWindow, time_tracking_source
 from timetrack.source.deletions import DeletionLog, DeletionMode
-from timetrack.source.incremental import EntryWindow, plan_entry_window
+from timetrack.source.incremental import (
+    EntryWindow,
+    plan_entry_window,
+    read_cursor_value,
+)
 from timetrack.source.profiles import get_profile
 from timetrack.source.reconcile import read_destination_ids
 from timetrack.source.related import resolve_related_paths
@@ -44,7 +49,12 @@ def plan_sync(
 ) -> SyncPlan:
     """Build the source for `settings`, reading the state `pipeline` stored."""
     profile = get_profile(settings.profile)
-    window = plan_entry_window(settings.incremental_options(), profile)
+    options = settings.incremental_options()
+    options.validate()
+    stored = read_cursor_value(
+        pipeline.state, SOURCE_NAME, options.resolve_cursor(profile)
+    )
+    window = plan_entry_window(options, profile, stored_cursor=stored)
     incremental = window.mode == "incremental"
     mode: DeletionMode = "soft" if settings.deletions == "soft" else "hard"
     deletions = DeletionLog(mode)
@@ -69,6 +79,7 @@ def plan_sync(
         deletions=deletions,
         related_paths=related,
         reconcile=reconcile,
+        account_id=resolve_account_id(settings.account_id),
     )
     # dlt's drop_data empties the tables and resets the incremental state of
     # every resource in the run before loading, so a full refresh also drops

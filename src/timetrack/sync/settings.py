@@ -50,6 +50,8 @@ class SyncSettings:
     related: tuple[str, ...] | None = None
     """Related tables to load; None loads every one the profile has."""
     related_paths: dict[str, str] = field(default_factory=dict)
+    account_id: str | None = None
+    """Account id for profiles that send one in a header (Harvest)."""
 
     def incremental_options(self) -> IncrementalOptions:
         """Return the window options of this run."""

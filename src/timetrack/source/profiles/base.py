@@ -1,4 +1,4 @@
-"""What a profile describes: one real API's paths, paging, auth, filters and mapping."""
+"""The Profile type: the paths, paging, auth, filters and mapping of one real API."""
 
 from __future__ import annotations
 
@@ -44,8 +44,30 @@ class Profile:
     ids_param: str | None
     deleted_path: str | None = None
     format_instant: Callable[[object], str | None] = format_iso_utc
+    """Formats the last-change filter's value."""
+    format_start: Callable[[object], str | None] = format_iso_utc
+    """Formats the start-time filters' values."""
     related_paths: Mapping[str, str] = field(default_factory=dict)
+    related_selectors: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    account_header: str | None = None
+    """Header that carries the account id, for APIs that need one."""
+    entry_path: str | None = None
+    """Path of one entry, with `{id}`, for APIs that cannot filter by ids."""
+    page_size_param: str | None = None
+    """Query parameter of the page size, when the paginator does not send it."""
+    users_path: str | None = None
+    """For APIs that list entries per user: the users path, which `entries_path`
+    follows with `{user_id}` in it."""
+
+    @property
+    def per_user(self) -> bool:
+        """Entries are listed one user at a time."""
+        return self.users_path is not None
+
+    def page_params(self, limit: int) -> dict[str, Any]:
+        """Return the static paging parameters, such as the page size."""
+        return {self.page_size_param: limit} if self.page_size_param else {}
 
     @property
     def default_cursor(self) -> str:
