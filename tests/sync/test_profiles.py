@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -52,6 +53,8 @@ def test_profile_sends_no_query_key(
     assert api.requests
     assert all("api_key" not in request.params for request in api.requests)
     assert API_KEY not in caplog.text
+    basic = base64.b64encode(f"{API_KEY}:api_token".encode()).decode()
+    assert basic not in caplog.text
 
 
 @pytest.mark.parametrize("profile", PROFILES)

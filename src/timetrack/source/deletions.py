@@ -62,7 +62,12 @@ class DeletionLog:
 def apply_soft_deletions(
     pipeline: dlt.Pipeline, log: DeletionLog, *, table: str = "time_entries"
 ) -> int:
-    """Mark the pending soft deletions in the destination; return rows marked."""
+    """Mark the pending soft deletions in the destination; return rows marked.
+
+    NOTE: this runs after the load has committed the run's state, so if it
+    fails, these deletions are not found again by the next incremental run;
+    the error says to use --full-refresh.
+    """
     if not log.pending:
         return 0
     try:

@@ -13,6 +13,11 @@ Three modes:
 
 The upper bound of every window is fixed when the run starts and sent to the
 API, so an entry created or changed during the run is taken by the next run.
+
+NOTE: with offset paging, an entry edited during the run leaves the window and
+shifts the later rows of the window down by one, so the row at the next page
+boundary can be skipped; the next run re-reads it only if its cursor value is
+not below the stored one. A full refresh or reconciliation repairs that case.
 """
 
 from __future__ import annotations

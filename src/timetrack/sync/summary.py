@@ -24,7 +24,10 @@ class SyncSummary:
     load_ids: tuple[str, ...] = ()
     mode: str = "incremental"
     deleted: int = 0
-    """Entries found deleted upstream by deletion signals or reconciliation."""
+    """Entries found deleted by id: deleted listings, lookups, reconciliation.
+
+    Deletions that arrive as full records in a change query are not counted.
+    """
 
     @property
     def total_rows(self) -> int:
