@@ -81,3 +81,24 @@ def test_sync_bad_since_exits_2(
     result = runner.invoke(app, ["sync", "--base-url", api.url, "--since", "soon"])
     assert result.exit_code == 2
     assert "Invalid --since 'soon'" in result.output
+
+
+def test_sync_harvest_profile(
+    api: ReferenceApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    result = runner.invoke(
+        app,
+        [
+            "sync",
+            "--base-url",
+            api.url,
+            "--profile",
+            "harvest",
+            "--account-id",
+            "1000001",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert count_rows(tmp_path / "timetrack.duckdb") == 250
+    assert API_KEY not in result.output

@@ -47,7 +47,12 @@ def plan_sync(
     stats: TransportStats,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SyncPlan:
-    """Build the source for `settings`, reading the state `pipeline` stored."""
+    """Build the source for `settings`, reading the state `pipeline` stored.
+
+    NOTE: this reads the local pipeline state. When only the destination has
+    the state (a new machine), dlt restores it later, in `pipeline.run`, so
+    this run re-reads no running timers and a per-user API starts unbounded.
+    """
     profile = get_profile(settings.profile)
     options = settings.incremental_options()
     options.validate()
