@@ -115,3 +115,12 @@ def test_unknown_profile_rejected(settings: SyncSettings) -> None:
     with pytest.raises(ConfigError) as caught:
         run_sync(replace(settings, profile="freshbooks"))
     assert "freshbooks" in str(caught.value)
+
+
+def test_harvest_account_id_from_environment(
+    api: ReferenceApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACCOUNT_ID", ACCOUNT_ID)
+    settings = replace(_settings(api, tmp_path, "harvest"), account_id=None)
+    summary = run_sync(settings)
+    assert summary.rows_loaded["time_entries"] == api.store.total()

@@ -5,6 +5,10 @@ The token owner's entries come back in one array, without paging. `since`
 `server_deleted_at`, so the `updated_at` cursor also carries deletions. A
 running entry has a null `stop` and a negative `duration`. Toggl returns 402
 when the hourly request quota is used up, and that status is not retried.
+
+NOTE: connectors for the real API keep `since` within about 90 days, and an
+unfiltered listing may not reach far back; neither limit is enforced here, so
+after a long pause use --full-refresh, and backfill history with --since.
 """
 
 from __future__ import annotations
