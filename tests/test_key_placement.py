@@ -64,6 +64,7 @@ def test_key_only_in_query(
         duckdb_path=tmp_path / "key.duckdb",
         pipelines_dir=tmp_path / "pipelines",
         limit=1,
+        related=(),
     )
     run_sync(settings)
     assert len(captured) == 2

@@ -16,6 +16,7 @@ from timetrack.redact import redact_text, redact_url, register_secret
 __all__ = [
     "SOURCE_SECTION",
     "ResolvedKey",
+    "resolve_account_id",
     "resolve_api_key",
     "resolve_base_url",
     "validate_base_url",
@@ -85,6 +86,17 @@ def resolve_base_url(explicit: str | None = None) -> str:
             'base_url = "https://api.example.com" in .dlt/config.toml.'
         )
     return validate_base_url(value)
+
+
+def resolve_account_id(explicit: str | None = None) -> str | None:
+    """Find the account id: the argument, then dlt config `account_id`, or None."""
+    if explicit:
+        return explicit
+    for key in (f"{SOURCE_SECTION}.account_id", "account_id"):
+        found: object = dlt.config.get(key)
+        if found:
+            return str(found)
+    return None
 
 
 def validate_base_url(value: str) -> str:

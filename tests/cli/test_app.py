@@ -23,7 +23,7 @@ def test_sync_prints_summary(
     assert result.exit_code == 0, result.output
     assert "time_entries" in result.output
     assert "250" in result.output
-    assert "pages fetched: 3" in result.output
+    assert "pages fetched: 7" in result.output
     assert str(tmp_path / "timetrack.duckdb") in result.output.replace("\n", "")
     assert count_rows(tmp_path / "timetrack.duckdb") == 250
 
@@ -77,3 +77,49 @@ def test_quiet_hides_dlt_warnings(
     result = runner.invoke(app, ["sync", "--base-url", api.url, "-q"])
     assert result.exit_code == 0, result.output
     assert "WARNING" not in result.output
+
+
+def test_sync_incremental_options(
+    api: ReferenceApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    base = ["sync", "--base-url", api.url, "--related", "none"]
+    first = runner.invoke(app, [*base, "--cursor", "start_time"])
+    assert first.exit_code == 0, first.output
+    backfill = runner.invoke(
+        app, [*base, "--since", "2026-10-01", "--until", "2026-10-15"]
+    )
+    assert backfill.exit_code == 0, backfill.output
+    refresh = runner.invoke(app, [*base, "--full-refresh", "--deletions", "soft"])
+    assert refresh.exit_code == 0, refresh.output
+    assert count_rows(tmp_path / "timetrack.duckdb") == 250
+
+
+def test_sync_bad_since_exits_2(
+    api: ReferenceApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    result = runner.invoke(app, ["sync", "--base-url", api.url, "--since", "soon"])
+    assert result.exit_code == 2
+    assert "Invalid --since 'soon'" in result.output
+
+
+def test_sync_harvest_profile(
+    api: ReferenceApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_KEY", API_KEY)
+    result = runner.invoke(
+        app,
+        [
+            "sync",
+            "--base-url",
+            api.url,
+            "--profile",
+            "harvest",
+            "--account-id",
+            "1000001",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert count_rows(tmp_path / "timetrack.duckdb") == 250
+    assert API_KEY not in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -22,12 +23,14 @@ def test_sync_json_prints_one_object(
     api: ReferenceApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("API_KEY", API_KEY)
-    result = runner.invoke(app, ["sync", "--base-url", api.url, "--json"])
+    result = runner.invoke(
+        app, ["sync", "--base-url", api.url, "--related", "none", "--json"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     summary = json.loads(lines[0])
-    assert summary["rows_loaded"] == {"time_entries": 250}
+    assert summary["rows_loaded"]["time_entries"] == 250
     assert summary["pages_fetched"] == 3
     assert summary["total_rows"] == 250
 
@@ -105,7 +108,7 @@ def test_progress_display_counts_rows(settings: SyncSettings) -> None:
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=160)
     with RichProgressObserver(console) as observer:
-        run_sync(settings, observer=observer)
+        run_sync(replace(settings, related=()), observer=observer)
     assert observer.rows == 250
     assert "250/250" in screen.getvalue()
     assert "pages 3" in screen.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from tests.conftest import API_KEY, FIXED_END, SleepRecorder
@@ -35,7 +36,7 @@ class RecordingObserver:
 
 def test_observer_receives_pages_with_totals(settings: SyncSettings) -> None:
     observer = RecordingObserver()
-    run_sync(settings, observer=observer)
+    run_sync(replace(settings, related=()), observer=observer)
     assert [page.offset for page in observer.pages] == [0, 100, 200]
     assert [page.rows for page in observer.pages] == [100, 100, 50]
     assert {page.total for page in observer.pages} == {250}
@@ -59,6 +60,7 @@ def test_observer_receives_retries(sleep: SleepRecorder, tmp_path: Path) -> None
             api_key=API_KEY,
             duckdb_path=tmp_path / "retry.duckdb",
             pipelines_dir=tmp_path / "pipelines",
+            related=(),
         )
         run_sync(settings, sleep=sleep, observer=observer)
     assert observer.retries == [(1, "HTTP 503", 2.0)]

@@ -130,7 +130,7 @@ def test_key_checked_before_paging(shared_api: ReferenceApi) -> None:
 
 
 def test_unknown_path_returns_404(shared_api: ReferenceApi) -> None:
-    for path in ("/", "/v1/time_entries/", "/v2/time_entries", "/v1/clients"):
+    for path in ("/", "/v1/time_entries/", "/v3/time_entries", "/v1/invoices"):
         response = get(shared_api, path, api_key=API_KEY)
         assert response.status_code == 404
         assert response.headers["Content-Type"] == "application/json"

@@ -6,7 +6,7 @@ import contextlib
 import enum
 import logging
 import sys
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +18,11 @@ from rich.markup import escape
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
 from timetrack.cli.progress import choose_observer
+from timetrack.cli.sync_options import (
+    parse_date_option,
+    parse_path_overrides,
+    parse_related_option,
+)
 from timetrack.errors import ConfigError, TimetrackError
 from timetrack.redact import redact_text
 from timetrack.report.buckets import Grouping
@@ -136,6 +141,58 @@ def sync(
     timeout: Annotated[
         float, typer.Option(help="HTTP timeout per request, seconds.")
     ] = 30.0,
+    profile: Annotated[
+        str, typer.Option(help="API shape: generic, toggl, harvest or clockify.")
+    ] = "generic",
+    full_refresh: Annotated[
+        bool, typer.Option(help="Re-read everything and rebuild the tables.")
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Backfill entries that started at or after this date."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Backfill entries that started before this date."),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        typer.Option(
+            help="Incremental cursor: updated_at or start_time; "
+            "default: updated_at when the API filters on it."
+        ),
+    ] = None,
+    lookback_days: Annotated[
+        float, typer.Option(help="Look-back window of the start_time cursor, days.")
+    ] = 7.0,
+    deletions: Annotated[
+        str,
+        typer.Option(help="hard: remove deleted entries; soft: keep them marked."),
+    ] = "hard",
+    reconcile_days: Annotated[
+        float,
+        typer.Option(
+            help="Compare ids over the last N days to find deletions; 0 is off."
+        ),
+    ] = 0.0,
+    related: Annotated[
+        str | None,
+        typer.Option(
+            help="Related tables to load, comma-separated "
+            "(projects,users,clients,tags), or none; default: all."
+        ),
+    ] = None,
+    path: Annotated[
+        list[str] | None,
+        typer.Option(help="Override a related table's path: NAME=PATH; repeatable."),
+    ] = None,
+    account_id: Annotated[
+        str | None,
+        typer.Option(
+            help="Account id sent in a header (Harvest-Account-Id for harvest); "
+            "default: account_id from dlt config or ACCOUNT_ID."
+        ),
+    ] = None,
     verbose: Verbose = False,
     quiet: Quiet = False,
     log_format: LogFormatOption = LogFormat.TEXT,
@@ -143,22 +200,33 @@ def sync(
 ) -> None:
     """Sync time entries from the API into the destination."""
     configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
-    settings = SyncSettings(
-        base_url=base_url,
-        destination=destination,
-        duckdb_path=duckdb_path,
-        credentials=credentials,
-        bucket_url=bucket_url,
-        table_format=table_format,
-        dataset_name=dataset,
-        pipeline_name=pipeline_name,
-        pipelines_dir=pipelines_dir,
-        timeout=timeout,
-    )
     observer = choose_observer(
         stderr, quiet=quiet, json_logs=log_format is LogFormat.JSON
     )
     try:
+        settings = SyncSettings(
+            base_url=base_url,
+            destination=destination,
+            duckdb_path=duckdb_path,
+            credentials=credentials,
+            bucket_url=bucket_url,
+            table_format=table_format,
+            dataset_name=dataset,
+            pipeline_name=pipeline_name,
+            pipelines_dir=pipelines_dir,
+            timeout=timeout,
+            profile=profile,
+            cursor=cursor,
+            lookback=timedelta(days=lookback_days),
+            full_refresh=full_refresh,
+            since=parse_date_option("--since", since),
+            until=parse_date_option("--until", until),
+            deletions=deletions,
+            reconcile_days=reconcile_days,
+            related=parse_related_option(related),
+            related_paths=parse_path_overrides(path),
+            account_id=account_id,
+        )
         with observer or contextlib.nullcontext():
             summary = run_sync(settings, observer=observer)
     except (TimetrackError, KeyboardInterrupt) as error:

@@ -192,7 +192,14 @@ def _status_error(
             status=status,
             attempts=attempts,
         )
-    if status in _TRANSIENT_STATUSES:
+    if status == 402:
+        # Toggl answers 402, not 429, once the hourly request quota is used
+        # up; retrying only burns more of the next hour's quota.
+        hint = (
+            "The API's request quota is used up (HTTP 402 Payment Required); "
+            "wait until it resets, typically within the hour, or raise the plan."
+        )
+    elif status in _TRANSIENT_STATUSES:
         hint = "The API is failing or rate limiting; try again later."
     elif status == 404:
         hint = "Check the base URL and the resource path."

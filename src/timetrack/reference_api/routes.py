@@ -7,6 +7,13 @@ import re
 from collections.abc import Mapping
 from http import HTTPStatus
 
+import orjson
+
+from timetrack.reference_api.filters import (
+    InvalidFilterError,
+    parse_entry_filter,
+    parse_instant,
+)
 from timetrack.reference_api.reply import Reply, make_error_reply
 from timetrack.reference_api.store import EntryStore
 
@@ -14,6 +21,9 @@ DEFAULT_LIMIT = 100
 TIME_ENTRIES_PATH = "/v1/time_entries"
 USERS_PATH = "/v1/users"
 PROJECTS_PATH = "/v1/projects"
+CLIENTS_PATH = "/v1/clients"
+TAGS_PATH = "/v1/tags"
+DELETED_ENTRIES_PATH = "/v1/time_entries/deleted"
 
 _DIGITS = re.compile(r"[0-9]+")
 _MAX_ECHOED_CHARS = 40
@@ -80,7 +90,8 @@ def build_reply(
     ``limit`` (400). An offset at or past the end returns an empty page with
     the current total.
     """
-    store = collections.get(path)
+    lookup = TIME_ENTRIES_PATH if path == DELETED_ENTRIES_PATH else path
+    store = collections.get(lookup)
     if store is None:
         known = ", ".join(sorted(collections))
         echoed = _echo(path, api_key)
@@ -96,6 +107,53 @@ def build_reply(
         return make_error_reply(
             HTTPStatus.BAD_REQUEST, error.message, parameter=error.parameter
         )
-    array, total = store.encode_page(offset, limit)
+    try:
+        if path == DELETED_ENTRIES_PATH:
+            array, total = _encode_deleted(store, params, offset, limit)
+        elif path == TIME_ENTRIES_PATH:
+            array, total = _encode_entries(store, params, offset, limit)
+        else:
+            array, total = store.encode_page(offset, limit)
+    except InvalidFilterError as error:
+        return make_error_reply(
+            HTTPStatus.BAD_REQUEST, error.message, parameter=error.parameter
+        )
     body = b'{"data":' + array + b',"total":' + str(total).encode() + b"}"
     return Reply(status=HTTPStatus.OK, body=body)
+
+
+def _encode_entries(
+    store: EntryStore, params: Mapping[str, str], offset: int, limit: int
+) -> tuple[bytes, int]:
+    entry_filter = parse_entry_filter(params)
+    if entry_filter is None:
+        return store.encode_page(offset, limit)
+    return store.encode_matching(
+        entry_filter.matches,
+        offset,
+        limit,
+        include_deleted=entry_filter.reports_deletions,
+    )
+
+
+def _encode_deleted(
+    store: EntryStore, params: Mapping[str, str], offset: int, limit: int
+) -> tuple[bytes, int]:
+    """List deleted entries as ``{"id", "deleted_at"}``, optionally since a time."""
+    raw = params.get("since")
+    since = parse_instant(raw) if raw else None
+    if raw and since is None:
+        raise InvalidFilterError(
+            "since",
+            f"invalid since {raw[:40]!r}: expected ISO-8601 with a UTC offset "
+            "or Unix seconds",
+        )
+    rows = []
+    for record in store.deleted():
+        deleted_at = parse_instant(str(record["deleted_at"]))
+        if since is None or (deleted_at is not None and deleted_at >= since):
+            rows.append(
+                orjson.dumps({"id": record["id"], "deleted_at": record["deleted_at"]})
+            )
+    page = rows[offset : offset + limit]
+    return b"[" + b",".join(page) + b"]", len(rows)

@@ -22,12 +22,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
+from timetrack.reference_api.catalog import (
+    generate_clients,
+    generate_tags,
+    link_projects_to_clients,
+)
 from timetrack.reference_api.dataset import (
     generate_projects,
     generate_users,
     iter_entries,
 )
 from timetrack.reference_api.faults import Fault, FaultPlan
+from timetrack.reference_api.profile_routes import build_profile_reply
 from timetrack.reference_api.reply import (
     JSON_CONTENT_TYPE,
     Reply,
@@ -35,12 +41,15 @@ from timetrack.reference_api.reply import (
     make_error_reply,
 )
 from timetrack.reference_api.routes import (
+    CLIENTS_PATH,
     PROJECTS_PATH,
+    TAGS_PATH,
     TIME_ENTRIES_PATH,
     USERS_PATH,
     build_reply,
     parse_offset,
 )
+from timetrack.reference_api.shapes import ProfileRequest
 from timetrack.reference_api.store import EntryStore
 
 logger = logging.getLogger("timetrack.reference_api")
@@ -148,12 +157,27 @@ class _Exchange:
                 f"method {self._method} is not allowed; this API is read-only",
                 headers=(("Allow", "GET"), ("Connection", "close")),
             )
+        api = self._api
+        profile_reply = build_profile_reply(
+            ProfileRequest(
+                self._path,
+                self._params,
+                dict(self._handler.headers.items()),
+                api.collections,
+                api_key=api.api_key,
+                max_limit=api.max_limit,
+                base_url=api.url,
+            ),
+            api.toggl_quota,
+        )
+        if profile_reply is not None:
+            return profile_reply
         return build_reply(
             self._path,
             self._params,
-            self._api.collections,
-            api_key=self._api.api_key,
-            max_limit=self._api.max_limit,
+            api.collections,
+            api_key=api.api_key,
+            max_limit=api.max_limit,
         )
 
     def _commit(self, status: int | None) -> None:
@@ -326,9 +350,12 @@ class _RequestLog:
 class ReferenceApi:
     """A local time-tracking API over real HTTP, for demos and tests.
 
-    ``GET /v1/time_entries``, ``/v1/users`` and ``/v1/projects`` take
-    ``api_key``, ``offset`` (default 0) and ``limit`` (default 100, at most
-    ``max_limit``) and return ``{"data": [...], "total": N}`` ordered by id.
+    ``GET /v1/time_entries``, ``/v1/users``, ``/v1/projects``, ``/v1/clients``
+    and ``/v1/tags`` take ``api_key``, ``offset`` (default 0) and ``limit``
+    (default 100, at most ``max_limit``) and return ``{"data": [...], "total": N}``
+    ordered by id. Time entries also take the filters of ``filters.EntryFilter``
+    (``updated_since`` also returns deleted entries, with ``deleted_at``), and
+    ``/v1/time_entries/deleted?since=T`` lists deleted ids.
     Without ``store``, the entries are generated from ``size``, ``seed`` and
     ``end``. Users and projects always come from ``seed`` and ``end``.
     ``latency`` seconds are slept before each response. ``faults`` and
@@ -361,11 +388,17 @@ class ReferenceApi:
             store = EntryStore(iter_entries(size, seed=seed, end=end))
         self.store = store
         self.users = EntryStore(generate_users(seed, end=end))
-        self.projects = EntryStore(generate_projects(seed, end=end))
+        projects = generate_projects(seed, end=end)
+        clients = generate_clients(projects)
+        self.projects = EntryStore(link_projects_to_clients(projects, clients))
+        self.clients = EntryStore(clients)
+        self.tags = EntryStore(generate_tags())
         self.collections: Mapping[str, EntryStore] = {
             TIME_ENTRIES_PATH: self.store,
             USERS_PATH: self.users,
             PROJECTS_PATH: self.projects,
+            CLIENTS_PATH: self.clients,
+            TAGS_PATH: self.tags,
         }
 
         self.api_key = api_key
@@ -375,6 +408,9 @@ class ReferenceApi:
         self.faults = faults
         self.verbose = verbose
 
+        # Requests left in the Toggl shape's hourly quota, or None for no quota.
+        # A one-item list, so route handlers can count down in place.
+        self.toggl_quota: list[int] | None = None
         self._requested_port = port
         self._log = _RequestLog()
         self._state_lock = threading.Lock()

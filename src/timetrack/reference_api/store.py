@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,6 +55,9 @@ class EntryStore:
         self._lock = threading.Lock()
         self._ids: list[int] = []
         self._rows: list[bytes] = []
+        # Deleted records by id, with `deleted_at` set, as APIs that report
+        # deletions to incremental clients keep them.
+        self._deleted: dict[int, bytes] = {}
         in_order = True
         last_id = 0
         append_id, append_row = self._ids.append, self._rows.append
@@ -103,6 +106,39 @@ class EntryStore:
             total = len(self._ids)
         return b"[" + b",".join(rows) + b"]", total
 
+    def encode_matching(
+        self,
+        match: Callable[[dict[str, Any]], bool],
+        offset: int,
+        limit: int,
+        *,
+        include_deleted: bool = False,
+    ) -> tuple[bytes, int]:
+        """Encode a page of the records that ``match`` accepts, in id order.
+
+        With ``include_deleted``, deleted records (which carry ``deleted_at``)
+        are offered to ``match`` too. Returns the array and the number of
+        matching records, taken under one lock.
+        """
+        if offset < 0 or limit < 0:
+            raise ValueError(
+                f"offset and limit must be zero or positive, got {offset}, {limit}"
+            )
+        with self._lock:
+            pairs = list(zip(self._ids, self._rows, strict=True))
+            if include_deleted:
+                pairs.extend(self._deleted.items())
+                pairs.sort(key=lambda pair: pair[0])
+        matching = [row for _, row in pairs if match(orjson.loads(row))]
+        page = matching[offset : offset + limit]
+        return b"[" + b",".join(page) + b"]", len(matching)
+
+    def deleted(self) -> list[dict[str, Any]]:
+        """Return the deleted records, each with ``deleted_at``, in id order."""
+        with self._lock:
+            rows = [self._deleted[record_id] for record_id in sorted(self._deleted)]
+        return [orjson.loads(row) for row in rows]
+
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
         """Return up to ``limit`` records starting at position ``offset``."""
         array, _ = self.encode_page(offset, limit)
@@ -132,7 +168,8 @@ class EntryStore:
         stored = dict(record)
         with self._lock:
             if stored.get("id") is None:
-                stored["id"] = self._ids[-1] + 1 if self._ids else 1
+                # Ids of deleted records are never handed out again.
+                stored["id"] = max([0, *self._ids[-1:], *self._deleted]) + 1
             record_id = _validate_id(stored["id"])
             position = bisect_left(self._ids, record_id)
             if position < len(self._ids) and self._ids[position] == record_id:
@@ -143,6 +180,7 @@ class EntryStore:
             row = _encode(stored)
             self._ids.insert(position, record_id)
             self._rows.insert(position, row)
+            self._deleted.pop(record_id, None)
         return stored
 
     def update(self, record_id: int, **fields: Any) -> dict[str, Any]:
@@ -165,9 +203,21 @@ class EntryStore:
             self._rows[position] = _encode(record)
         return record
 
-    def delete(self, record_id: int) -> None:
-        """Remove a record or raise KeyError if no record has ``record_id``."""
+    def delete(self, record_id: int, *, report: bool = True) -> None:
+        """Remove a record or raise KeyError if no record has ``record_id``.
+
+        With ``report`` the record is kept as deleted, with ``deleted_at`` (and
+        ``updated_at``) set to now, so incremental queries can report the
+        deletion. Without it the record vanishes, as in APIs that report no
+        deletions.
+        """
         with self._lock:
             position = self._position(record_id)
+            record: dict[str, Any] = orjson.loads(self._rows[position])
             del self._ids[position]
             del self._rows[position]
+            now = _format_utc_now(record.get("updated_at"))
+            record["deleted_at"] = now
+            record["updated_at"] = now
+            if report:
+                self._deleted[record_id] = _encode(record)

@@ -3,22 +3,52 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import requests
+from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
+from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.rest_api import rest_api_source
+from dlt.sources.rest_api.config_setup import create_auth
+from dlt.sources.rest_api.typing import EndpointResource
 
 from timetrack.http import DEFAULT_RETRY_POLICY, RetryPolicy, TransportStats
 from timetrack.http.session import build_session
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
+from timetrack.source.deletions import DeletionLog, build_deleted_listing
+from timetrack.source.incremental import (
+    EntryWindow,
+    IncrementalOptions,
+    plan_entry_window,
+)
+from timetrack.source.lookup import build_users_resource
+from timetrack.source.profiles import Profile, build_profile_headers, get_profile
+from timetrack.source.reconcile import build_reconcile_resource
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
-from timetrack.source.schema import TIME_ENTRY_COLUMNS
+from timetrack.source.running import build_running_timers_resource, track_running
+from timetrack.source.schema import TIME_ENTRY_COLUMNS, time_entry_columns
 
-__all__ = ["TIME_ENTRY_COLUMNS", "time_tracking_source"]
+__all__ = [
+    "SOURCE_NAME",
+    "TIME_ENTRY_COLUMNS",
+    "ReconcileWindow",
+    "time_tracking_source",
+]
 
 SOURCE_NAME = "timetrack"
+
+
+@dataclass(frozen=True)
+class ReconcileWindow:
+    """The start-time range to reconcile and the ids the destination has in it."""
+
+    start: datetime
+    end: datetime
+    stored_ids: set[str] = field(default_factory=set)
 
 
 def time_tracking_source(
@@ -31,18 +61,95 @@ def time_tracking_source(
     timeout: float = DEFAULT_TIMEOUT,
     limit: int = PAGE_LIMIT,
     session: requests.Session | None = None,
+    profile: str | Profile = "generic",
+    window: EntryWindow | None = None,
+    running_ids: Sequence[str] = (),
+    deletions: DeletionLog | None = None,
+    related_paths: Mapping[str, str] | None = None,
+    reconcile: ReconcileWindow | None = None,
+    account_id: str | None = None,
 ) -> DltSource:
     """Build the dlt source of the time-tracking API at `base_url`.
 
     `api_key` defaults to dlt secrets (`API_KEY`, `api_key` in `.dlt/secrets.toml`,
     or the `[sources.timetrack]` key). `sleep` and `stats` are passed to the HTTP
-    transport so tests can skip real waits and count requests.
+    transport so tests can skip real waits and count requests. `window` defaults
+    to an incremental run of the profile's default cursor; `running_ids` are
+    re-read, and `reconcile` adds a pass that finds deletions in a range.
+    Related tables are loaded only when `related_paths` names them.
     """
     key = resolve_api_key(api_key).value
+    chosen = get_profile(profile) if isinstance(profile, str) else profile
     if session is None:
         session = build_session(policy, sleep=sleep, stats=stats, timeout=timeout)
+    url = validate_base_url(base_url)
+    window = window or plan_entry_window(IncrementalOptions(), chosen)
+    deletions = deletions or DeletionLog()
+    columns = time_entry_columns(hard_delete=deletions.mode == "hard")
+    headers = build_profile_headers(chosen, account_id)
+    client = RESTClient(
+        base_url=url,
+        headers=headers or None,
+        auth=create_auth(chosen.build_auth(key)),  # type: ignore[arg-type]
+        session=session,
+    )
+    extra: list[EndpointResource] = []
+    custom: list[DltResource] = []
+    can_look_up = chosen.ids_param is not None or chosen.entry_path is not None
+    if running_ids and can_look_up:
+        custom.append(
+            build_running_timers_resource(
+                client,
+                chosen,
+                list(running_ids),
+                limit=limit,
+                deletions=deletions,
+                columns=columns,
+            )
+        )
+    if window.mode == "incremental" and window.cursor == "start_time":
+        listing = build_deleted_listing(chosen, deletions, limit=limit, columns=columns)
+        if listing is not None:
+            extra.append(listing)
+    if reconcile is not None:
+        custom.append(
+            build_reconcile_resource(
+                client,
+                chosen,
+                start=reconcile.start,
+                end=reconcile.end,
+                stored_ids=reconcile.stored_ids,
+                limit=limit,
+                deletions=deletions,
+                columns=columns,
+            )
+        )
+    users_resource = None
+    if chosen.per_user:
+        users_resource = build_users_resource(
+            client,
+            chosen,
+            (related_paths or {}).get("users") or chosen.users_path or "",
+            limit=limit,
+            selected="users" in (related_paths or {}),
+        )
     config = build_rest_api_config(
-        validate_base_url(base_url), key, session, limit=limit
+        url,
+        key,
+        session,
+        limit=limit,
+        profile=chosen,
+        incremental=window.incremental,
+        params=window.params,
+        columns=columns,
+        entry_steps=[track_running],
+        related_paths=related_paths,
+        extra_resources=extra,
+        headers=headers,
+        users_resource=users_resource,
     )
     source: DltSource = rest_api_source(config, name=SOURCE_NAME)
+    # Added after the config is validated, which deep-copies it; these
+    # resources read through the same client and session as the others.
+    source.resources.add(*custom)
     return source

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
 from dlt.sources.rest_api.typing import EndpointResource, RESTAPIConfig
 
+from timetrack.source.profiles import Profile
+from timetrack.source.profiles.generic import GENERIC
+from timetrack.source.related import build_related_resources
 from timetrack.source.schema import TIME_ENTRY_COLUMNS
 
 __all__ = ["PAGE_LIMIT", "TIME_ENTRIES_PATH", "build_rest_api_config"]
@@ -21,42 +25,71 @@ def build_rest_api_config(
     session: requests.Session,
     *,
     limit: int = PAGE_LIMIT,
+    profile: Profile = GENERIC,
+    incremental: dict[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    columns: dict[str, dict[str, Any]] | None = None,
+    entry_steps: list[Callable[[dict[str, Any]], Any]] | None = None,
+    related_paths: Mapping[str, str] | None = None,
+    extra_resources: list[EndpointResource] | None = None,
+    headers: Mapping[str, str] | None = None,
+    users_resource: Any = None,
 ) -> RESTAPIConfig:
     """Describe the API for `rest_api_source`: client, auth, paging and resources.
 
     Retries are not configured here: `session` carries timetrack's retry policy,
     because dlt's default client retries every 5xx five times with factor 1.
+    `incremental` and `params` come from `source.incremental`; `entry_steps`
+    run on each time entry after the profile's mapping, in order.
     """
-    paginator: dict[str, Any] = {
-        "type": "offset",
-        "limit": limit,
-        "offset_param": "offset",
-        "limit_param": "limit",
-        "total_path": "total",
+    endpoint: dict[str, Any] = {
+        "path": profile.entries_path,
+        "data_selector": profile.data_selector,
+        "paginator": profile.build_paginator(limit),
     }
+    endpoint_params = {**profile.page_params(limit), **(params or {})}
+    related = dict(related_paths or {})
+    if profile.per_user:
+        # Each user's entries are listed separately; dlt resolves `{user_id}`
+        # from `users_resource`, which replaces the declarative users table.
+        endpoint_params["user_id"] = {
+            "type": "resolve",
+            "resource": "users",
+            "field": "id",
+        }
+        related.pop("users", None)
+    if endpoint_params:
+        endpoint["params"] = endpoint_params
+    if incremental is not None:
+        endpoint["incremental"] = incremental
+    steps: list[dict[str, Any]] = [{"map": profile.normalize}]
+    steps.extend({"map": step} for step in entry_steps or [])
     time_entries: EndpointResource = {
         "name": "time_entries",
-        "endpoint": {
-            "path": TIME_ENTRIES_PATH,
-            "data_selector": "data",
-            "paginator": paginator,  # type: ignore[typeddict-item]
-        },
-        "columns": TIME_ENTRY_COLUMNS,  # type: ignore[typeddict-item]
+        "endpoint": endpoint,  # type: ignore[typeddict-item]
+        "columns": columns or TIME_ENTRY_COLUMNS,  # type: ignore[typeddict-item]
+        "processing_steps": steps,  # type: ignore[typeddict-item]
     }
+    client: dict[str, Any] = {
+        "base_url": base_url,
+        "auth": profile.build_auth(api_key),
+        "session": session,
+    }
+    if headers:
+        client["headers"] = dict(headers)
+    related_resources: list[Any] = build_related_resources(
+        profile, related, limit=limit
+    )
+    if users_resource is not None:
+        related_resources.insert(0, users_resource)
+    # Parents come first: rest_api resolves a child's parameters from them.
+    resources: list[Any] = [*related_resources, time_entries]
+    resources.extend(extra_resources or [])
     return {
-        "client": {
-            "base_url": base_url,
-            "auth": {
-                "type": "api_key",
-                "name": "api_key",
-                "api_key": api_key,
-                "location": "query",
-            },
-            "session": session,
-        },
+        "client": client,  # type: ignore[typeddict-item]
         "resource_defaults": {
             "primary_key": "id",
             "write_disposition": "merge",
         },
-        "resources": [time_entries],
+        "resources": resources,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["TIME_ENTRY_COLUMNS"]
+__all__ = ["RELATED_COLUMNS", "TIME_ENTRY_COLUMNS", "time_entry_columns"]
 
 
 def _timestamp() -> dict[str, Any]:
@@ -27,4 +27,26 @@ TIME_ENTRY_COLUMNS: dict[str, dict[str, Any]] = {
     "tags": {"data_type": "json", "nullable": True},
     "created_at": _timestamp(),
     "updated_at": _timestamp(),
+    "is_running": {"data_type": "bool", "nullable": True},
+    "has_negative_span": {"data_type": "bool", "nullable": True},
+    "deleted": {"data_type": "bool", "nullable": True},
+    "deleted_at": _timestamp(),
 }
+
+# Projects, users, clients and tags: only the key is declared; the other
+# columns follow the API, because their fields differ between APIs.
+RELATED_COLUMNS: dict[str, dict[str, Any]] = {
+    "id": {"data_type": "text", "nullable": False, "primary_key": True},
+}
+
+
+def time_entry_columns(*, hard_delete: bool) -> dict[str, dict[str, Any]]:
+    """Return the time entry hints; `hard_delete` makes `deleted` rows removals.
+
+    dlt's `hard_delete` hint deletes the destination row of every loaded row
+    whose `deleted` value is true, instead of storing it.
+    """
+    columns = {name: dict(hints) for name, hints in TIME_ENTRY_COLUMNS.items()}
+    if hard_delete:
+        columns["deleted"]["hard_delete"] = True
+    return columns

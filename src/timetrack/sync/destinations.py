@@ -57,6 +57,11 @@ class Destination:
     location: str
     run_options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def replaces_tables(self) -> bool:
+        """Tell whether each load replaces whole tables instead of merging rows."""
+        return bool(self.run_options.get("write_disposition") == "replace")
+
 
 def open_destination(settings: SyncSettings) -> Destination:
     """Build the destination of `settings`; for PostgreSQL, check the server first.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import dlt
@@ -18,10 +19,11 @@ from timetrack.progress import (
     SyncObserver,
     observe_transport,
 )
-from timetrack.redact import redact_text
+from timetrack.redact import redact_text, redact_url
 from timetrack.settings import resolve_api_key, resolve_base_url
-from timetrack.source import time_tracking_source
+from timetrack.source.deletions import apply_soft_deletions
 from timetrack.sync.destinations import Destination, open_destination
+from timetrack.sync.plan import plan_sync
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
 
@@ -71,22 +73,32 @@ def run_sync(
     stats = TransportStats()
     if observer is not None:
         observe_transport(stats, observer)
-    source = time_tracking_source(
-        base_url,
-        api_key,
-        policy=settings.policy,
-        sleep=sleep,
-        stats=stats,
-        timeout=settings.timeout,
-        limit=settings.limit,
-    )
     destination = open_destination(settings)
+    if destination.replaces_tables and not settings.full_refresh:
+        # Plain Parquet replaces the whole table on each load, so the run must
+        # read everything: an incremental slice would replace the rest away.
+        logger.info("Plain Parquet files are rewritten whole: reading everything")
+        settings = replace(settings, full_refresh=True)
     pipeline = create_pipeline(settings, destination, observer=observer)
-    logger.info("Syncing %s into %s", base_url, destination.location)
+    plan = plan_sync(
+        settings, pipeline, base_url=base_url, api_key=api_key, stats=stats, sleep=sleep
+    )
+    logger.info(
+        "Syncing %s into %s (%s, cursor %s)",
+        redact_url(base_url),
+        destination.location,
+        plan.window.mode,
+        plan.window.cursor,
+    )
     try:
-        load_info = pipeline.run(source, **destination.run_options)
+        load_info = pipeline.run(
+            plan.source,
+            refresh=plan.refresh,  # type: ignore[arg-type]
+            **destination.run_options,
+        )
     except PipelineStepFailed as error:
         raise _translate_failure(error) from None
+    apply_soft_deletions(pipeline, plan.deletions)
 
     trace = pipeline.last_trace
     normalize_info = trace.last_normalize_info if trace else None
@@ -106,6 +118,8 @@ def run_sync(
         retries=stats.retries,
         elapsed_seconds=time.perf_counter() - started,
         load_ids=tuple(load_info.loads_ids),
+        mode=plan.window.mode,
+        deleted=plan.deletions.count,
     )
     logger.info(
         "Synced %d rows in %.1f s (%d pages, %d retries)",

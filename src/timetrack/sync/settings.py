@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from timetrack.errors import ConfigError, DestinationError
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT
+from timetrack.source.deletions import DELETION_MODES
+from timetrack.source.incremental import DEFAULT_LOOKBACK, IncrementalOptions
 from timetrack.source.rest_config import PAGE_LIMIT
 from timetrack.sync.destinations import SUPPORTED_DESTINATIONS, TABLE_FORMATS
 
@@ -41,6 +44,29 @@ class SyncSettings:
     limit: int = PAGE_LIMIT
     timeout: float = DEFAULT_TIMEOUT
     policy: RetryPolicy = DEFAULT_RETRY_POLICY
+    profile: str = "generic"
+    cursor: str | None = None
+    lookback: timedelta = DEFAULT_LOOKBACK
+    full_refresh: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+    deletions: str = "hard"
+    reconcile_days: float = 0.0
+    related: tuple[str, ...] | None = None
+    """Related tables to load; None loads every one the profile has."""
+    related_paths: dict[str, str] = field(default_factory=dict)
+    account_id: str | None = None
+    """Account id for profiles that send one in a header (Harvest)."""
+
+    def incremental_options(self) -> IncrementalOptions:
+        """Return the window options of this run."""
+        return IncrementalOptions(
+            cursor=self.cursor,
+            lookback=self.lookback,
+            full_refresh=self.full_refresh,
+            since=self.since,
+            until=self.until,
+        )
 
     def validate(self) -> None:
         """Raise ConfigError on the first invalid value, naming it and the fix."""
@@ -76,7 +102,21 @@ class SyncSettings:
                 f"Invalid timeout {self.timeout}: expected a finite number of "
                 "seconds greater than 0."
             )
+        self._validate_incremental()
         self._validate_paths()
+
+    def _validate_incremental(self) -> None:
+        if self.deletions not in DELETION_MODES:
+            raise ConfigError(
+                f"Unknown deletion mode {self.deletions!r}. "
+                f"Choose one of: {', '.join(DELETION_MODES)}."
+            )
+        if self.reconcile_days < 0:
+            raise ConfigError(
+                f"Invalid reconcile window {self.reconcile_days} days: "
+                "expected 0 (off) or more."
+            )
+        self.incremental_options().validate()
 
     def _validate_paths(self) -> None:
         pipelines_dir = self.resolved_pipelines_dir()

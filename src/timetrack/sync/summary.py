@@ -22,6 +22,12 @@ class SyncSummary:
     retries: int = 0
     elapsed_seconds: float = 0.0
     load_ids: tuple[str, ...] = ()
+    mode: str = "incremental"
+    deleted: int = 0
+    """Entries found deleted by id: deleted listings, lookups, reconciliation.
+
+    Deletions that arrive as full records in a change query are not counted.
+    """
 
     @property
     def total_rows(self) -> int:

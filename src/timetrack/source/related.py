@@ -1,0 +1,74 @@
+"""Projects, users, clients and tags: small tables that time entries reference by id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dlt.sources.rest_api.typing import EndpointResource
+
+from timetrack.errors import ConfigError
+from timetrack.source.profiles.base import Profile
+from timetrack.source.schema import RELATED_COLUMNS
+
+__all__ = ["RELATED_RESOURCES", "build_related_resources", "resolve_related_paths"]
+
+RELATED_RESOURCES = ("projects", "users", "clients", "tags")
+
+
+def _string_id(record: dict[str, Any]) -> dict[str, Any]:
+    # Entries store project_id and user_id as text, so the keys they join on
+    # are text too.
+    if record.get("id") is not None:
+        record["id"] = str(record["id"])
+    return record
+
+
+def resolve_related_paths(
+    profile: Profile,
+    names: tuple[str, ...] | None,
+    overrides: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Return {resource: path} to load; `names` None means every one the profile has.
+
+    Raises ConfigError for an unknown name or one the profile has no path for.
+    """
+    chosen = tuple(profile.related_paths) if names is None else names
+    paths = dict(profile.related_paths)
+    paths.update(overrides or {})
+    for name in (*chosen, *(overrides or {})):
+        if name not in RELATED_RESOURCES:
+            raise ConfigError(
+                f"Unknown related resource {name!r}. Choose from: "
+                f"{', '.join(RELATED_RESOURCES)}."
+            )
+    missing = [name for name in chosen if not paths.get(name)]
+    if missing:
+        raise ConfigError(
+            f"The {profile.name} profile has no path for {', '.join(missing)}; "
+            "give one with --path NAME=PATH or leave it out of --related."
+        )
+    return {name: paths[name] for name in chosen}
+
+
+def build_related_resources(
+    profile: Profile, paths: Mapping[str, str], *, limit: int
+) -> list[EndpointResource]:
+    """Describe each related resource for `rest_api_source`, merged on `id`."""
+    resources: list[EndpointResource] = []
+    for name, path in paths.items():
+        resource: EndpointResource = {
+            "name": name,
+            "endpoint": {
+                "path": path,
+                "data_selector": profile.related_selectors.get(
+                    name, profile.data_selector
+                ),
+                "paginator": profile.build_paginator(limit),  # type: ignore[typeddict-item]
+                "params": profile.page_params(limit),
+            },
+            "columns": RELATED_COLUMNS,  # type: ignore[typeddict-item]
+            "processing_steps": [{"map": _string_id}],
+        }
+        resources.append(resource)
+    return resources

@@ -1,0 +1,70 @@
+"""Projects, users, clients and tags loaded next to the time entries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import duckdb
+import pytest
+
+from timetrack.errors import ConfigError
+from timetrack.reference_api import ReferenceApi
+from timetrack.sync import SyncSettings, run_sync
+
+
+def _query(settings: SyncSettings, sql: str) -> list[tuple[object, ...]]:
+    path = str(settings.resolved_duckdb_path())
+    with duckdb.connect(path, read_only=True) as connection:
+        return connection.sql(sql).fetchall()
+
+
+def test_related_tables_loaded(api: ReferenceApi, settings: SyncSettings) -> None:
+    summary = run_sync(settings)
+    assert summary.rows_loaded["projects"] == api.projects.total()
+    assert summary.rows_loaded["users"] == api.users.total()
+    assert summary.rows_loaded["clients"] == api.clients.total()
+    assert summary.rows_loaded["tags"] == api.tags.total()
+
+
+def test_entries_join_projects_and_users(
+    api: ReferenceApi, settings: SyncSettings
+) -> None:
+    run_sync(settings)
+    unmatched = _query(
+        settings,
+        "select count(*) from time_tracking.time_entries e"
+        " left join time_tracking.projects p on p.id = e.project_id"
+        " left join time_tracking.users u on u.id = e.user_id"
+        " where (e.project_id is not null and p.id is null) or u.id is null",
+    )
+    assert unmatched == [(0,)]
+
+
+def test_project_renamed_between_runs(
+    api: ReferenceApi, settings: SyncSettings
+) -> None:
+    run_sync(settings)
+    project = api.projects.all()[0]
+    api.projects.update(project["id"], name="Renamed Project")
+    run_sync(settings)
+    names = _query(
+        settings,
+        f"select name from time_tracking.projects where id = '{project['id']}'",
+    )
+    assert names == [("Renamed Project",)]
+    assert _query(settings, "select count(*) from time_tracking.projects") == [
+        (api.projects.total(),)
+    ]
+
+
+def test_related_subset_and_path(api: ReferenceApi, settings: SyncSettings) -> None:
+    summary = run_sync(
+        replace(settings, related=("users",), related_paths={"users": "/v1/users"})
+    )
+    assert set(summary.rows_loaded) == {"time_entries", "users"}
+
+
+def test_unknown_related_rejected(settings: SyncSettings) -> None:
+    with pytest.raises(ConfigError) as caught:
+        run_sync(replace(settings, related=("invoices",)))
+    assert "invoices" in str(caught.value)
