@@ -14,6 +14,7 @@ from rich.console import Console
 from timetrack.cli.logs import configure_logging
 from timetrack.cli.output import print_rows, print_summary
 from timetrack.errors import TimetrackError
+from timetrack.http.readahead import DEFAULT_CONCURRENCY
 from timetrack.redact import redact_text
 from timetrack.sync import SyncSettings, run_sync
 
@@ -84,6 +85,20 @@ def sync(
     timeout: Annotated[
         float, typer.Option(help="HTTP timeout per request, seconds.")
     ] = 30.0,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            help="Maximum concurrent page requests, 1 to 64; 1 fetches pages one "
+            "by one. Halved on each HTTP 429, then raised again step by step."
+        ),
+    ] = DEFAULT_CONCURRENCY,
+    max_requests_per_second: Annotated[
+        float | None,
+        typer.Option(
+            help="Maximum requests per second to the API, retries included; "
+            "default: no limit."
+        ),
+    ] = None,
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
@@ -98,6 +113,8 @@ def sync(
         pipeline_name=pipeline_name,
         pipelines_dir=pipelines_dir,
         timeout=timeout,
+        concurrency=concurrency,
+        max_requests_per_second=max_requests_per_second,
     )
     try:
         summary = run_sync(settings)

@@ -13,6 +13,7 @@ from timetrack.http import DEFAULT_RETRY_POLICY, RetryPolicy, TransportStats
 from timetrack.http.session import build_session
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
+from timetrack.source.arrow import ArrowPages, batch_pages, compile_data_selectors
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
 from timetrack.source.schema import TIME_ENTRY_COLUMNS
 
@@ -44,5 +45,10 @@ def time_tracking_source(
     config = build_rest_api_config(
         validate_base_url(base_url), key, session, limit=limit
     )
-    source: DltSource = rest_api_source(config, name=SOURCE_NAME)
+    source: DltSource = rest_api_source(
+        compile_data_selectors(config), name=SOURCE_NAME
+    )
+    time_entries = source.resources["time_entries"]
+    batch_pages(time_entries)
+    time_entries.add_step(ArrowPages(TIME_ENTRY_COLUMNS))
     return source

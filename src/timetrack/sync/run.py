@@ -11,7 +11,7 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from timetrack.errors import DestinationError, TimetrackError
-from timetrack.http import TransportStats
+from timetrack.http import TransportStats, build_session
 from timetrack.redact import redact_text
 from timetrack.settings import resolve_api_key, resolve_base_url
 from timetrack.source import time_tracking_source
@@ -56,14 +56,16 @@ def run_sync(
     base_url = resolve_base_url(settings.base_url)
     api_key = resolve_api_key(settings.api_key).value
     stats = TransportStats()
-    source = time_tracking_source(
-        base_url,
-        api_key,
-        policy=settings.policy,
+    session = build_session(
+        settings.policy,
         sleep=sleep,
         stats=stats,
         timeout=settings.timeout,
-        limit=settings.limit,
+        concurrency=settings.concurrency,
+        max_requests_per_second=settings.max_requests_per_second,
+    )
+    source = time_tracking_source(
+        base_url, api_key, limit=settings.limit, session=session
     )
     pipeline = create_pipeline(settings)
     logger.info("Syncing %s into %s", base_url, settings.destination)
@@ -71,6 +73,8 @@ def run_sync(
         load_info = pipeline.run(source)
     except PipelineStepFailed as error:
         raise _translate_failure(error) from None
+    finally:
+        session.close()
 
     trace = pipeline.last_trace
     normalize_info = trace.last_normalize_info if trace else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from timetrack.errors import ConfigError
+from timetrack.http.readahead import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.source.rest_config import PAGE_LIMIT
@@ -36,6 +37,8 @@ class SyncSettings:
     limit: int = PAGE_LIMIT
     timeout: float = DEFAULT_TIMEOUT
     policy: RetryPolicy = DEFAULT_RETRY_POLICY
+    concurrency: int = DEFAULT_CONCURRENCY
+    max_requests_per_second: float | None = None
 
     def validate(self) -> None:
         """Raise ConfigError on the first invalid value, naming it and the fix."""
@@ -57,6 +60,17 @@ class SyncSettings:
             raise ConfigError(f"Invalid page limit {self.limit}: expected 1 to 10000.")
         if self.timeout <= 0:
             raise ConfigError(f"Invalid timeout {self.timeout}: expected seconds > 0.")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise ConfigError(
+                f"Invalid concurrency {self.concurrency}: expected 1 to "
+                f"{MAX_CONCURRENCY} concurrent requests (1 fetches pages one by one)."
+            )
+        rate = self.max_requests_per_second
+        if rate is not None and not rate > 0:
+            raise ConfigError(
+                f"Invalid max requests per second {rate}: expected a number > 0, "
+                "or leave it unset for no limit."
+            )
 
     def resolved_pipelines_dir(self) -> Path:
         """Return the folder of dlt pipeline state, absolute."""
