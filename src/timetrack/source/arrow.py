@@ -39,6 +39,8 @@ BATCH_ROWS = 10_000
 # PostgreSQL, so the page is cast straight to that type.
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 
+_JSON_LIST = pa.list_(pa.string())
+
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "bigint": pa.int64(),
@@ -78,7 +80,14 @@ def _to_text(values: list[Any]) -> pa.Array:
     raise TypeError(f"expected text or integer ids, got Arrow type {array.type}")
 
 
-def _to_json_text(values: list[Any]) -> pa.Array:
+def _to_json(values: list[Any]) -> pa.Array:
+    # A list of strings stays an Arrow list, which dlt maps to its json type
+    # like the declared hint, so it loads as JSON without a type warning.
+    # Other JSON values are stored as JSON text.
+    try:
+        return pa.array(values, _JSON_LIST)
+    except (pa.ArrowException, TypeError):
+        pass
     texts = [
         None if value is None else orjson.dumps(value).decode() for value in values
     ]
@@ -110,7 +119,7 @@ def _build_converters(
         if data_type == "text":
             converters.append(_to_text)
         elif data_type == "json":
-            converters.append(_to_json_text)
+            converters.append(_to_json)
         elif data_type == "timestamp":
             converters.append(_to_timestamp(field.type))
         else:
@@ -140,7 +149,10 @@ def convert_page(
     except (pa.ArrowException, TypeError, ValueError, OverflowError) as error:
         logger.debug("Page of %d records kept as dicts: %s", len(rows), error)
         return None
-    return pa.Table.from_arrays(arrays, schema=schema)
+    fields = [
+        field.with_type(array.type) for field, array in zip(schema, arrays, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 class ArrowPages(ItemTransform[Any, dict[str, Any]]):
