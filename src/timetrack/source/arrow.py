@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
+import dlt
 import orjson
 import pyarrow as pa
 from dlt.common.jsonpath import compile_path
@@ -21,6 +22,7 @@ from dlt.sources.rest_api.typing import RESTAPIConfig
 __all__ = [
     "BATCH_ROWS",
     "ArrowPages",
+    "add_dlt_columns_to_arrow",
     "batch_pages",
     "build_arrow_schema",
     "compile_data_selectors",
@@ -105,7 +107,14 @@ def _to_timestamp(arrow_type: pa.DataType) -> Callable[[list[Any]], pa.Array]:
 
 def _to_type(arrow_type: pa.DataType) -> Callable[[list[Any]], pa.Array]:
     def convert(values: list[Any]) -> pa.Array:
-        return pa.array(values, arrow_type)
+        # Arrow converts 1.5 to int64 1 when given the type up front, so the
+        # type is inferred first and only exact matches are accepted.
+        array = pa.array(values)
+        if array.type == arrow_type or pa.types.is_null(array.type):
+            return array.cast(arrow_type)
+        if pa.types.is_floating(arrow_type) and pa.types.is_integer(array.type):
+            return array.cast(arrow_type)
+        raise TypeError(f"expected {arrow_type} values, got Arrow type {array.type}")
 
     return convert
 
@@ -251,3 +260,17 @@ def batch_pages(resource: DltResource, max_rows: int = BATCH_ROWS) -> None:
         pipe.replace_gen(batched)
     elif isinstance(generator, Iterable):
         pipe.replace_gen(iter_batches(generator, max_rows))
+
+
+def add_dlt_columns_to_arrow(pipeline_name: str) -> None:
+    """Make pipeline `pipeline_name` add `_dlt_load_id` and `_dlt_id` to Arrow items.
+
+    dlt adds both columns to dict rows but not to Arrow tables by default.
+    Without them, tables loaded by earlier versions (where both are NOT NULL)
+    would reject the new rows, and fallback pages would differ from the rest.
+    """
+    # Scoped by the pipeline name, so other pipelines in the process keep
+    # dlt's defaults.
+    section = f"{pipeline_name}.normalize.parquet_normalizer"
+    dlt.config[f"{section}.add_dlt_load_id"] = True
+    dlt.config[f"{section}.add_dlt_id"] = True

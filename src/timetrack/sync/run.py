@@ -15,6 +15,7 @@ from timetrack.http import TransportStats, build_session
 from timetrack.redact import redact_text
 from timetrack.settings import resolve_api_key, resolve_base_url
 from timetrack.source import time_tracking_source
+from timetrack.source.arrow import add_dlt_columns_to_arrow
 from timetrack.sync.destinations import build_destination, describe_destination
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
@@ -68,6 +69,7 @@ def run_sync(
         base_url, api_key, limit=settings.limit, session=session
     )
     pipeline = create_pipeline(settings)
+    add_dlt_columns_to_arrow(settings.pipeline_name)
     logger.info("Syncing %s into %s", base_url, settings.destination)
     try:
         load_info = pipeline.run(source)
