@@ -2,7 +2,7 @@
 
 dlt's offset paginator requests one page after another. Once the first page
 reveals `total`, `ReadAheadAdapter` fetches the following pages on a bounded
-thread pool and answers dlt's sequential requests from those fetches, so the
+thread pool and serves dlt's sequential requests from those fetches, so the
 latency of the API is paid about once per `concurrency` pages. Every fetch
 goes through `RetryingAdapter.send`, so the retry contract holds per request.
 """
@@ -107,7 +107,7 @@ class GatedHTTPAdapter(HTTPAdapter):
 
 @dataclass
 class _PagePlan:
-    """What the first page of one paged URL revealed, and how far prefetch got."""
+    """The `total` and limit of one paged URL, and the next offset to prefetch."""
 
     request: requests.PreparedRequest
     send_options: dict[str, Any]

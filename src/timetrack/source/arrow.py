@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 # Records per item handed to dlt. dlt spends a fixed time on every Arrow item
 # (schema computation and checks), so 100-record pages would pay it a thousand
-# times per 100,000 records. Ten thousand records as dicts take about 10 MB.
+# times per 100,000 records. Ten thousand records as dicts take roughly
+# 10 MB (an estimate).
 BATCH_ROWS = 10_000
 
 # dlt stores timezone-aware timestamps as UTC microseconds in DuckDB and
