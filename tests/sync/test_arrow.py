@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pyarrow as pa
 import pytest
 
@@ -106,3 +108,38 @@ def test_sync_loads_fallback_page_with_arrow_pages(tmp_path: Path) -> None:
     assert loaded["6"]["duration"] == 7
     assert loaded["1"]["tags"] == '["a","b"]'
     assert column_types(settings.resolved_duckdb_path())["tags"] == ("JSON", "YES")
+
+
+def test_postgres_sync_loads_arrow_batches(api: ReferenceApi, tmp_path: Path) -> None:
+    dsn = "postgresql://postgres:unused@127.0.0.1:5432/test"
+    dataset = f"arrow_{uuid.uuid4().hex[:12]}"
+    settings = SyncSettings(
+        base_url=api.url,
+        api_key=API_KEY,
+        destination="postgres",
+        credentials=dsn,
+        dataset_name=dataset,
+        pipelines_dir=tmp_path / "pipelines",
+    )
+    try:
+        summary = run_sync(settings)
+        with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "select count(*), count(_dlt_id), count(tags)"
+                f" from {dataset}.time_entries"
+            )
+            counts = cursor.fetchone()
+            cursor.execute(
+                "select data_type from information_schema.columns"
+                " where table_schema = %s and table_name = 'time_entries'"
+                " and column_name = 'tags'",
+                (dataset,),
+            )
+            tags_type = cursor.fetchone()
+    finally:
+        with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+            cursor.execute(f"drop schema if exists {dataset} cascade")
+            cursor.execute(f"drop schema if exists {dataset}_staging cascade")
+    assert summary.rows_loaded == {"time_entries": 250}
+    assert counts == (250, 250, 250)
+    assert tags_type == ("jsonb",)

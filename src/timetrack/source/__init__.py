@@ -32,12 +32,14 @@ def time_tracking_source(
     timeout: float = DEFAULT_TIMEOUT,
     limit: int = PAGE_LIMIT,
     session: requests.Session | None = None,
+    nested_json: bool = False,
 ) -> DltSource:
     """Build the dlt source of the time-tracking API at `base_url`.
 
     `api_key` defaults to dlt secrets (`API_KEY`, `api_key` in `.dlt/secrets.toml`,
     or the `[sources.timetrack]` key). `sleep` and `stats` are passed to the HTTP
-    transport so tests can skip real waits and count requests.
+    transport so tests can skip real waits and count requests. `nested_json`
+    keeps lists of strings in json columns as Arrow lists, for DuckDB only.
     """
     key = resolve_api_key(api_key).value
     if session is None:
@@ -50,5 +52,5 @@ def time_tracking_source(
     )
     time_entries = source.resources["time_entries"]
     batch_pages(time_entries)
-    time_entries.add_step(ArrowPages(TIME_ENTRY_COLUMNS))
+    time_entries.add_step(ArrowPages(TIME_ENTRY_COLUMNS, nested_json=nested_json))
     return source

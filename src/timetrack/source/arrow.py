@@ -83,18 +83,21 @@ def _to_text(values: list[Any]) -> pa.Array:
     raise TypeError(f"expected text or integer ids, got Arrow type {array.type}")
 
 
-def _to_json(values: list[Any]) -> pa.Array:
+def _to_json_text(values: list[Any]) -> pa.Array:
+    texts = [
+        None if value is None else orjson.dumps(value).decode() for value in values
+    ]
+    return pa.array(texts, pa.string())
+
+
+def _to_json_list(values: list[Any]) -> pa.Array:
     # A list of strings stays an Arrow list, which dlt maps to its json type
     # like the declared hint, so it loads as JSON without a type warning.
     # Other JSON values are stored as JSON text.
     try:
         return pa.array(values, _JSON_LIST)
     except (pa.ArrowException, TypeError):
-        pass
-    texts = [
-        None if value is None else orjson.dumps(value).decode() for value in values
-    ]
-    return pa.array(texts, pa.string())
+        return _to_json_text(values)
 
 
 def _to_timestamp(arrow_type: pa.DataType) -> Callable[[list[Any]], pa.Array]:
@@ -121,7 +124,7 @@ def _to_type(arrow_type: pa.DataType) -> Callable[[list[Any]], pa.Array]:
 
 
 def _build_converters(
-    schema: pa.Schema, columns: Mapping[str, Mapping[str, Any]]
+    schema: pa.Schema, columns: Mapping[str, Mapping[str, Any]], nested_json: bool
 ) -> list[Callable[[list[Any]], pa.Array]]:
     converters: list[Callable[[list[Any]], pa.Array]] = []
     for field in schema:
@@ -129,7 +132,7 @@ def _build_converters(
         if data_type == "text":
             converters.append(_to_text)
         elif data_type == "json":
-            converters.append(_to_json)
+            converters.append(_to_json_list if nested_json else _to_json_text)
         elif data_type == "timestamp":
             converters.append(_to_timestamp(field.type))
         else:
@@ -169,7 +172,11 @@ class ArrowPages(ItemTransform[Any, dict[str, Any]]):
     """A resource step that turns each page (a list of dicts) into an Arrow table.
 
     A page that does not fit the declared columns passes through unchanged, so
-    dlt normalizes it row by row as it would without this step.
+    dlt normalizes it row by row as it would without this step. json columns
+    become JSON text, on which dlt logs a warning per item that the Arrow type
+    differs from the hint. With `nested_json`, lists of strings stay Arrow lists
+    instead, which DuckDB loads as JSON but dlt's CSV writer for PostgreSQL
+    rejects.
     """
 
     # dlt orders steps by affinity: incremental cursors have 1 and the item
@@ -177,10 +184,12 @@ class ArrowPages(ItemTransform[Any, dict[str, Any]]):
     # which work on dicts.
     placement_affinity: ClassVar[float] = 1.05
 
-    def __init__(self, columns: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self, columns: Mapping[str, Mapping[str, Any]], *, nested_json: bool = False
+    ) -> None:
         super().__init__(lambda item: item)
         self.schema = build_arrow_schema(columns)
-        self._converters = _build_converters(self.schema, columns)
+        self._converters = _build_converters(self.schema, columns, nested_json)
         self.pages_converted = 0
         self.pages_kept = 0
 

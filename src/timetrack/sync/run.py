@@ -66,7 +66,11 @@ def run_sync(
         max_requests_per_second=settings.max_requests_per_second,
     )
     source = time_tracking_source(
-        base_url, api_key, limit=settings.limit, session=session
+        base_url,
+        api_key,
+        limit=settings.limit,
+        session=session,
+        nested_json=settings.destination == "duckdb",
     )
     pipeline = create_pipeline(settings)
     add_dlt_columns_to_arrow(settings.pipeline_name)
