@@ -211,7 +211,9 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
         for future in pending:
             future.cancel()
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            # Not waiting keeps Ctrl-C prompt: a prefetch may be in a retry wait
+            # of up to 8 s, and its result is no longer needed.
+            executor.shutdown(wait=False, cancel_futures=True)
         super().close()
 
     def _page_address(self, request: requests.PreparedRequest) -> _PageAddress | None:
