@@ -23,11 +23,11 @@ def test_concurrent_sync_matches_sequential(settings: SyncSettings) -> None:
     )
     run_sync(sequential)
     run_sync(concurrent)
-    one = read_rows(sequential.resolved_duckdb_path())
-    four = read_rows(concurrent.resolved_duckdb_path())
-    for row in (*one.values(), *four.values()):
+    sequential_rows = read_rows(sequential.resolved_duckdb_path())
+    concurrent_rows = read_rows(concurrent.resolved_duckdb_path())
+    for row in (*sequential_rows.values(), *concurrent_rows.values()):
         del row["_dlt_load_id"], row["_dlt_id"]
-    assert one == four
+    assert sequential_rows == concurrent_rows
 
 
 def test_sequential_sync_requests_in_order(
