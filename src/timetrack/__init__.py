@@ -4,9 +4,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from timetrack import memory as _memory
 from timetrack import telemetry as _telemetry
 
 _telemetry.disable_by_default()
+_memory.use_system_allocator_by_default()
 
 from timetrack.errors import (  # noqa: E402
     ApiAuthError,

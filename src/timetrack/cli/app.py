@@ -24,6 +24,7 @@ from timetrack.cli.sync_options import (
     parse_related_option,
 )
 from timetrack.errors import ConfigError, TimetrackError
+from timetrack.http.readahead import DEFAULT_CONCURRENCY
 from timetrack.redact import redact_text
 from timetrack.report.buckets import Grouping
 from timetrack.sync import SyncSettings, run_sync
@@ -193,6 +194,20 @@ def sync(
             "default: account_id from dlt config or ACCOUNT_ID."
         ),
     ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            help="Maximum concurrent page requests, 1 to 64; 1 fetches pages one "
+            "by one. Halved on each HTTP 429, then raised again step by step."
+        ),
+    ] = DEFAULT_CONCURRENCY,
+    max_requests_per_second: Annotated[
+        float | None,
+        typer.Option(
+            help="Maximum requests per second to the API, retries included; "
+            "default: no limit."
+        ),
+    ] = None,
     verbose: Verbose = False,
     quiet: Quiet = False,
     log_format: LogFormatOption = LogFormat.TEXT,
@@ -226,6 +241,8 @@ def sync(
             related=parse_related_option(related),
             related_paths=parse_path_overrides(path),
             account_id=account_id,
+            concurrency=concurrency,
+            max_requests_per_second=max_requests_per_second,
         )
         with observer or contextlib.nullcontext():
             summary = run_sync(settings, observer=observer)

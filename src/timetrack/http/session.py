@@ -8,8 +8,9 @@ from collections.abc import Callable
 import requests
 
 from timetrack import __version__
+from timetrack.http.readahead import ReadAheadAdapter
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
-from timetrack.http.transport import DEFAULT_TIMEOUT, RetryingAdapter, TransportStats
+from timetrack.http.transport import DEFAULT_TIMEOUT, TransportStats
 
 __all__ = ["build_session"]
 
@@ -20,10 +21,23 @@ def build_session(
     sleep: Callable[[float], None] = time.sleep,
     stats: TransportStats | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int = 1,
+    max_requests_per_second: float | None = None,
 ) -> requests.Session:
-    """Create a session whose adapter retries with `policy` and counts into `stats`."""
+    """Create a session whose adapter retries with `policy` and counts into `stats`.
+
+    With `concurrency` above 1 the adapter fetches offset pages ahead, that many
+    at a time; `max_requests_per_second` caps every request, retries included.
+    """
     session = requests.Session()
-    adapter = RetryingAdapter(policy, sleep=sleep, stats=stats, timeout=timeout)
+    adapter = ReadAheadAdapter(
+        policy,
+        sleep=sleep,
+        stats=stats,
+        timeout=timeout,
+        concurrency=concurrency,
+        max_requests_per_second=max_requests_per_second,
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = f"timetrack/{__version__}"

@@ -19,6 +19,7 @@ from timetrack.http import DEFAULT_RETRY_POLICY, RetryPolicy, TransportStats
 from timetrack.http.session import build_session
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
+from timetrack.source.arrow import ArrowPages, batch_pages, compile_data_selectors
 from timetrack.source.deletions import DeletionLog, build_deleted_listing
 from timetrack.source.incremental import (
     EntryWindow,
@@ -68,6 +69,7 @@ def time_tracking_source(
     related_paths: Mapping[str, str] | None = None,
     reconcile: ReconcileWindow | None = None,
     account_id: str | None = None,
+    nested_json: bool = False,
 ) -> DltSource:
     """Build the dlt source of the time-tracking API at `base_url`.
 
@@ -77,6 +79,8 @@ def time_tracking_source(
     to an incremental run of the profile's default cursor; `running_ids` are
     re-read, and `reconcile` adds a pass that finds deletions in a range.
     Related tables are loaded only when `related_paths` names them.
+    `nested_json` keeps lists of strings in json columns as Arrow lists, for
+    DuckDB only.
     """
     key = resolve_api_key(api_key).value
     chosen = get_profile(profile) if isinstance(profile, str) else profile
@@ -148,8 +152,16 @@ def time_tracking_source(
         headers=headers,
         users_resource=users_resource,
     )
-    source: DltSource = rest_api_source(config, name=SOURCE_NAME)
+    source: DltSource = rest_api_source(
+        compile_data_selectors(config), name=SOURCE_NAME
+    )
     # Added after the config is validated, which deep-copies it; these
     # resources read through the same client and session as the others.
     source.resources.add(*custom)
+    time_entries = source.resources["time_entries"]
+    if not time_entries.is_transformer:
+        # A per-user listing (a transformer over users) takes each user as its
+        # argument, so its generator cannot be wrapped; its pages stay as they come.
+        batch_pages(time_entries)
+    time_entries.add_step(ArrowPages(columns, nested_json=nested_json))
     return source

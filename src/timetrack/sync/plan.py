@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import dlt
+import requests
 from dlt.extract.source import DltSource
 
 from timetrack.http import TransportStats
@@ -46,6 +47,8 @@ def plan_sync(
     api_key: str,
     stats: TransportStats,
     sleep: Callable[[float], None] = time.sleep,
+    session: requests.Session | None = None,
+    nested_json: bool = False,
 ) -> SyncPlan:
     """Build the source for `settings`, reading the state `pipeline` stored.
 
@@ -85,6 +88,8 @@ def plan_sync(
         related_paths=related,
         reconcile=reconcile,
         account_id=resolve_account_id(settings.account_id),
+        session=session,
+        nested_json=nested_json,
     )
     # dlt's drop_data empties the tables and resets the incremental state of
     # every resource in the run before loading, so a full refresh also drops

@@ -12,7 +12,7 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from timetrack.errors import DestinationError, TimetrackError
-from timetrack.http import TransportStats
+from timetrack.http import TransportStats, build_session
 from timetrack.progress import (
     NullObserver,
     PhaseCollector,
@@ -21,6 +21,7 @@ from timetrack.progress import (
 )
 from timetrack.redact import redact_text, redact_url
 from timetrack.settings import resolve_api_key, resolve_base_url
+from timetrack.source.arrow import add_dlt_columns_to_arrow
 from timetrack.source.deletions import apply_soft_deletions
 from timetrack.sync.destinations import Destination, open_destination
 from timetrack.sync.plan import plan_sync
@@ -80,17 +81,33 @@ def run_sync(
         logger.info("Plain Parquet files are rewritten whole: reading everything")
         settings = replace(settings, full_refresh=True)
     pipeline = create_pipeline(settings, destination, observer=observer)
-    plan = plan_sync(
-        settings, pipeline, base_url=base_url, api_key=api_key, stats=stats, sleep=sleep
-    )
-    logger.info(
-        "Syncing %s into %s (%s, cursor %s)",
-        redact_url(base_url),
-        destination.location,
-        plan.window.mode,
-        plan.window.cursor,
+    add_dlt_columns_to_arrow(settings.pipeline_name)
+    session = build_session(
+        settings.policy,
+        sleep=sleep,
+        stats=stats,
+        timeout=settings.timeout,
+        concurrency=settings.concurrency,
+        max_requests_per_second=settings.max_requests_per_second,
     )
     try:
+        plan = plan_sync(
+            settings,
+            pipeline,
+            base_url=base_url,
+            api_key=api_key,
+            stats=stats,
+            sleep=sleep,
+            session=session,
+            nested_json=settings.destination == "duckdb",
+        )
+        logger.info(
+            "Syncing %s into %s (%s, cursor %s)",
+            redact_url(base_url),
+            destination.location,
+            plan.window.mode,
+            plan.window.cursor,
+        )
         load_info = pipeline.run(
             plan.source,
             refresh=plan.refresh,  # type: ignore[arg-type]
@@ -98,6 +115,8 @@ def run_sync(
         )
     except PipelineStepFailed as error:
         raise _translate_failure(error) from None
+    finally:
+        session.close()
     apply_soft_deletions(pipeline, plan.deletions)
 
     trace = pipeline.last_trace

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from timetrack.errors import ConfigError, DestinationError
+from timetrack.http.readahead import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.source.deletions import DELETION_MODES
@@ -57,6 +58,8 @@ class SyncSettings:
     related_paths: dict[str, str] = field(default_factory=dict)
     account_id: str | None = None
     """Account id for profiles that send one in a header (Harvest)."""
+    concurrency: int = DEFAULT_CONCURRENCY
+    max_requests_per_second: float | None = None
 
     def incremental_options(self) -> IncrementalOptions:
         """Return the window options of this run."""
@@ -101,6 +104,17 @@ class SyncSettings:
             raise ConfigError(
                 f"Invalid timeout {self.timeout}: expected a finite number of "
                 "seconds greater than 0."
+            )
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise ConfigError(
+                f"Invalid concurrency {self.concurrency}: expected 1 to "
+                f"{MAX_CONCURRENCY} concurrent requests (1 fetches pages one by one)."
+            )
+        rate = self.max_requests_per_second
+        if rate is not None and not (math.isfinite(rate) and rate > 0):
+            raise ConfigError(
+                f"Invalid max requests per second {rate}: expected a number > 0, "
+                "or leave it unset for no limit."
             )
         self._validate_incremental()
         self._validate_paths()
