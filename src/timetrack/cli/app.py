@@ -124,16 +124,36 @@ def serve(
     latency: Annotated[
         float, typer.Option(help="Seconds added to each response.")
     ] = 0.0,
+    faults: Annotated[
+        Path | None,
+        typer.Option(help="JSON fault plan file (see docs/reliability.md)."),
+    ] = None,
+    fault_seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of random faults on /v1/time_entries requests."),
+    ] = None,
+    fault_rate: Annotated[
+        float,
+        typer.Option(help="Share of requests that get a random fault, 0 to 1."),
+    ] = 0.1,
 ) -> None:
     """Run the bundled reference API in the foreground until Ctrl-C."""
+    from timetrack.cli.faults import build_serve_fault_plan
     from timetrack.reference_api import ReferenceApi
 
+    try:
+        plan = build_serve_fault_plan(faults, fault_seed, fault_rate)
+    except ValueError as error:
+        stderr.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2) from None
     api = ReferenceApi(
-        size=size, seed=seed, api_key=api_key, port=port, latency=latency
+        size=size, seed=seed, api_key=api_key, port=port, latency=latency, faults=plan
     )
     api.bind()
     stdout.print(f"Reference API serving {size:,} time entries at {api.url}")
     stdout.print(f"Try: API_KEY=<key> timetrack sync --base-url {api.url}")
+    if plan is not None:
+        stdout.print("Fault injection is on for /v1/time_entries.")
     with contextlib.suppress(KeyboardInterrupt):
         api.serve_forever()
 

@@ -134,16 +134,17 @@ class _Exchange:
     def params(self) -> Mapping[str, str]:
         return self._params
 
-    def normal_reply(self) -> Reply:
+    def normal_reply(self, overrides: Mapping[str, str] | None = None) -> Reply:
         if self._method != "GET":
             return make_error_reply(
                 HTTPStatus.METHOD_NOT_ALLOWED,
                 f"method {self._method} is not allowed; this API is read-only",
                 headers=(("Allow", "GET"), ("Connection", "close")),
             )
+        params = {**self._params, **overrides} if overrides else self._params
         return build_reply(
             self._path,
-            self._params,
+            params,
             self._api.collections,
             api_key=self._api.api_key,
             max_limit=self._api.max_limit,

@@ -10,11 +10,13 @@ from dlt.extract.source import DltSource
 from dlt.sources.rest_api import rest_api_source
 
 from timetrack.http import DEFAULT_RETRY_POLICY, RetryPolicy, TransportStats
+from timetrack.http.page_check import check_offset_page
 from timetrack.http.session import build_session
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
 from timetrack.source.schema import TIME_ENTRY_COLUMNS
+from timetrack.source.validate import PageValidator
 
 __all__ = ["TIME_ENTRY_COLUMNS", "time_tracking_source"]
 
@@ -40,9 +42,16 @@ def time_tracking_source(
     """
     key = resolve_api_key(api_key).value
     if session is None:
-        session = build_session(policy, sleep=sleep, stats=stats, timeout=timeout)
+        session = build_session(
+            policy,
+            sleep=sleep,
+            stats=stats,
+            timeout=timeout,
+            page_check=check_offset_page,
+        )
     config = build_rest_api_config(
         validate_base_url(base_url), key, session, limit=limit
     )
     source: DltSource = rest_api_source(config, name=SOURCE_NAME)
+    source.resources["time_entries"].add_step(PageValidator())
     return source

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import requests
 from dlt.sources.rest_api.typing import EndpointResource, RESTAPIConfig
 
+from timetrack.source.paginator import OverlappingOffsetPaginator
 from timetrack.source.schema import TIME_ENTRY_COLUMNS
 
 __all__ = ["PAGE_LIMIT", "TIME_ENTRIES_PATH", "build_rest_api_config"]
@@ -27,19 +26,15 @@ def build_rest_api_config(
     Retries are not configured here: `session` carries timetrack's retry policy,
     because dlt's default client retries every 5xx five times with factor 1.
     """
-    paginator: dict[str, Any] = {
-        "type": "offset",
-        "limit": limit,
-        "offset_param": "offset",
-        "limit_param": "limit",
-        "total_path": "total",
-    }
+    # Offset paging with `limit`, `offset` and `total`, as dlt's "offset" type,
+    # but overlapping and checked so that short pages and drift lose nothing.
+    paginator = OverlappingOffsetPaginator(limit)
     time_entries: EndpointResource = {
         "name": "time_entries",
         "endpoint": {
             "path": TIME_ENTRIES_PATH,
             "data_selector": "data",
-            "paginator": paginator,  # type: ignore[typeddict-item]
+            "paginator": paginator,
         },
         "columns": TIME_ENTRY_COLUMNS,  # type: ignore[typeddict-item]
     }

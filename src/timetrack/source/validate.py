@@ -1,0 +1,124 @@
+"""Validate each page of time entries: route bad records to a rejects table.
+
+A record without an `id`, with a null `id`, or with a timestamp that does not
+parse would either break the whole load (the primary key is not null) or load
+wrong. `PageValidator` is a step on the resource that passes good records on
+as a page, drops records already read in this run (overlapping pages repeat
+them), and sends each bad record to `time_entries__rejected` as raw JSON with
+the reason and the page offset. dlt adds the `_dlt_load_id` column.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import dlt
+from dlt.extract.items_transform import ItemTransform
+
+__all__ = ["REJECTED_TABLE", "REJECT_COLUMNS", "PageValidator", "find_problem"]
+
+logger = logging.getLogger(__name__)
+
+REJECTED_TABLE = "time_entries__rejected"
+
+REJECT_COLUMNS: dict[str, dict[str, Any]] = {
+    "record": {"data_type": "text", "nullable": False},
+    "reason": {"data_type": "text", "nullable": False},
+    "page_offset": {"data_type": "bigint", "nullable": True},
+}
+
+TIMESTAMP_FIELDS = ("start_time", "end_time", "created_at", "updated_at")
+
+# The rejects table is a plain log: appended to, never merged, no primary key.
+_REJECT_HINTS = dlt.mark.make_hints(
+    table_name=REJECTED_TABLE,
+    write_disposition="append",
+    columns=REJECT_COLUMNS,  # type: ignore[arg-type]
+    primary_key=[],
+)
+
+
+def find_problem(record: Any, id_field: str = "id") -> str | None:
+    """Return why `record` cannot be loaded, or None if it is a valid entry."""
+    if not isinstance(record, dict):
+        return f"the record is a JSON {type(record).__name__}, not an object"
+    if id_field not in record:
+        return f"missing {id_field}"
+    if record[id_field] is None:
+        return f"null {id_field}"
+    for name in TIMESTAMP_FIELDS:
+        value = record.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return f"{name} {value!r} is not an ISO-8601 string"
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return f"{name} {value!r} is not an ISO-8601 timestamp"
+    return None
+
+
+def _page_offset(page: Any) -> int | None:
+    """Read the offset from the request of a dlt `PageData`, if the page has one."""
+    response = getattr(page, "response", None)
+    request = getattr(response, "request", None)
+    url = getattr(request, "url", None)
+    if not isinstance(url, str):
+        return None
+    offset = dict(parse_qsl(urlsplit(url).query)).get("offset", "0")
+    return int(offset) if offset.isdigit() else None
+
+
+class PageValidator(ItemTransform[Any]):
+    """Resource step that splits each page into valid records and rejects.
+
+    It counts rejects in `rejected` and repeated records in `repeated`. One
+    instance serves one run, because it remembers the ids it has passed on.
+    """
+
+    def __init__(self, id_field: str = "id") -> None:
+        super().__init__(lambda item: item)
+        self.id_field = id_field
+        self.rejected = 0
+        self.repeated = 0
+        self._passed_ids: set[str] = set()
+
+    def __call__(self, item: Any, meta: Any = None) -> Iterator[Any]:
+        records: Sequence[Any] = item if isinstance(item, list) else [item]
+        offset = _page_offset(item)
+        valid: list[Any] = []
+        rejects: list[dict[str, Any]] = []
+        for record in records:
+            problem = find_problem(record, self.id_field)
+            if problem is not None:
+                rejects.append(
+                    {
+                        "record": json.dumps(record, ensure_ascii=False, default=str),
+                        "reason": problem,
+                        "page_offset": offset,
+                    }
+                )
+                continue
+            record_id = str(record[self.id_field])
+            if record_id in self._passed_ids:
+                self.repeated += 1
+                continue
+            self._passed_ids.add(record_id)
+            valid.append(record)
+        if rejects:
+            self.rejected += len(rejects)
+            logger.warning(
+                "Rejected %d record(s) of the page at offset %s: %s",
+                len(rejects),
+                offset,
+                "; ".join(sorted({reject["reason"] for reject in rejects})),
+            )
+            yield dlt.mark.with_hints(rejects, _REJECT_HINTS, create_table_variant=True)
+        if valid:
+            yield valid
