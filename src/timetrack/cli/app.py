@@ -16,6 +16,7 @@ from timetrack.cli.output import print_rows, print_summary
 from timetrack.errors import TimetrackError
 from timetrack.redact import redact_text
 from timetrack.sync import SyncSettings, run_sync
+from timetrack.sync.summary import REJECTS_EXIT_CODE
 
 __all__ = ["app", "main"]
 
@@ -84,10 +85,19 @@ def sync(
     timeout: Annotated[
         float, typer.Option(help="HTTP timeout per request, seconds.")
     ] = 30.0,
+    wait: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to wait for another sync of the same pipeline to finish."
+        ),
+    ] = 0.0,
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
-    """Sync time entries from the API into the destination."""
+    """Sync time entries from the API into the destination.
+
+    Exits with 0 on a clean run and 5 when records were rejected.
+    """
     configure_logging(_log_level(verbose, quiet), stderr)
     settings = SyncSettings(
         base_url=base_url,
@@ -98,6 +108,7 @@ def sync(
         pipeline_name=pipeline_name,
         pipelines_dir=pipelines_dir,
         timeout=timeout,
+        lock_wait=wait,
     )
     try:
         summary = run_sync(settings)
@@ -109,6 +120,8 @@ def sync(
             raise typer.Exit(130) from None
         raise _fail(error) from None
     print_summary(stdout, summary)
+    if summary.rejected_records:
+        raise typer.Exit(REJECTS_EXIT_CODE)
 
 
 @app.command()

@@ -15,7 +15,10 @@ from timetrack.http import TransportStats
 from timetrack.redact import redact_text
 from timetrack.settings import resolve_api_key, resolve_base_url
 from timetrack.source import time_tracking_source
+from timetrack.source.validate import REJECTED_TABLE
 from timetrack.sync.destinations import build_destination, describe_destination
+from timetrack.sync.lock import hold_pipeline_lock
+from timetrack.sync.recovery import discard_pending_packages
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
 
@@ -65,12 +68,18 @@ def run_sync(
         timeout=settings.timeout,
         limit=settings.limit,
     )
-    pipeline = create_pipeline(settings)
-    logger.info("Syncing %s into %s", base_url, settings.destination)
-    try:
-        load_info = pipeline.run(source)
-    except PipelineStepFailed as error:
-        raise _translate_failure(error) from None
+    with hold_pipeline_lock(
+        settings.resolved_pipelines_dir(),
+        settings.pipeline_name,
+        wait=settings.lock_wait,
+    ):
+        pipeline = create_pipeline(settings)
+        logger.info("Syncing %s into %s", base_url, settings.destination)
+        try:
+            discard_pending_packages(pipeline)
+            load_info = pipeline.run(source)
+        except PipelineStepFailed as error:
+            raise _translate_failure(error) from None
 
     trace = pipeline.last_trace
     normalize_info = trace.last_normalize_info if trace else None
@@ -88,8 +97,9 @@ def run_sync(
         rows_loaded={
             table: count
             for table, count in rows.items()
-            if not table.startswith("_dlt")
+            if not table.startswith("_dlt") and table != REJECTED_TABLE
         },
+        rejected_records=rows.get(REJECTED_TABLE, 0),
         pages_fetched=stats.responses_ok,
         requests_made=stats.requests,
         retries=stats.retries,
@@ -97,11 +107,12 @@ def run_sync(
         load_ids=tuple(load_info.loads_ids),
     )
     logger.info(
-        "Synced %d rows in %.1f s (%d pages, %d retries)",
+        "Synced %d rows in %.1f s (%d pages, %d retries, %d rejected)",
         summary.total_rows,
         summary.elapsed_seconds,
         summary.pages_fetched,
         summary.retries,
+        summary.rejected_records,
     )
     return summary
 

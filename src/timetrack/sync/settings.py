@@ -36,6 +36,7 @@ class SyncSettings:
     limit: int = PAGE_LIMIT
     timeout: float = DEFAULT_TIMEOUT
     policy: RetryPolicy = DEFAULT_RETRY_POLICY
+    lock_wait: float = 0.0
 
     def validate(self) -> None:
         """Raise ConfigError on the first invalid value, naming it and the fix."""
@@ -55,6 +56,10 @@ class SyncSettings:
                 )
         if not 1 <= self.limit <= 10_000:
             raise ConfigError(f"Invalid page limit {self.limit}: expected 1 to 10000.")
+        if self.lock_wait < 0:
+            raise ConfigError(
+                f"Invalid lock wait {self.lock_wait}: expected seconds >= 0."
+            )
         if self.timeout <= 0:
             raise ConfigError(f"Invalid timeout {self.timeout}: expected seconds > 0.")
 
