@@ -16,7 +16,7 @@ from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
 from timetrack.source.schema import TIME_ENTRY_COLUMNS
-from timetrack.source.validate import PageValidator
+from timetrack.source.validate import add_page_validation
 
 __all__ = ["TIME_ENTRY_COLUMNS", "time_tracking_source"]
 
@@ -53,5 +53,5 @@ def time_tracking_source(
         validate_base_url(base_url), key, session, limit=limit
     )
     source: DltSource = rest_api_source(config, name=SOURCE_NAME)
-    source.resources["time_entries"].add_step(PageValidator())
+    add_page_validation(source.resources["time_entries"])
     return source

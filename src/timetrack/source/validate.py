@@ -19,8 +19,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 import dlt
 from dlt.extract.items_transform import ItemTransform
+from dlt.extract.resource import DltResource
 
-__all__ = ["REJECTED_TABLE", "REJECT_COLUMNS", "PageValidator", "find_problem"]
+__all__ = [
+    "REJECTED_TABLE",
+    "REJECT_COLUMNS",
+    "PageValidator",
+    "add_page_validation",
+    "find_problem",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +40,6 @@ REJECT_COLUMNS: dict[str, dict[str, Any]] = {
 }
 
 TIMESTAMP_FIELDS = ("start_time", "end_time", "created_at", "updated_at")
-
-# The rejects table is a plain log: appended to, never merged, no primary key.
-_REJECT_HINTS = dlt.mark.make_hints(
-    table_name=REJECTED_TABLE,
-    write_disposition="append",
-    columns=REJECT_COLUMNS,  # type: ignore[arg-type]
-    primary_key=[],
-)
 
 
 def find_problem(record: Any, id_field: str = "id") -> str | None:
@@ -119,6 +118,30 @@ class PageValidator(ItemTransform[Any]):
                 offset,
                 "; ".join(sorted({reject["reason"] for reject in rejects})),
             )
-            yield dlt.mark.with_hints(rejects, _REJECT_HINTS, create_table_variant=True)
+            yield dlt.mark.with_table_name(rejects, REJECTED_TABLE)
         if valid:
             yield valid
+
+
+def add_page_validation(resource: DltResource) -> PageValidator:
+    """Add a `PageValidator` step to `resource` and declare the rejects table.
+
+    The rejects table is a plain log: appended to, never merged, no primary key.
+    dlt starts a table variant from a copy of the resource's hints, so the
+    first call clears the copied time entry columns before the second sets
+    the rejects table's own.
+    """
+    resource.apply_hints(
+        table_name=REJECTED_TABLE, columns={}, create_table_variant=True
+    )
+    resource.apply_hints(
+        table_name=REJECTED_TABLE,
+        write_disposition="append",
+        columns=REJECT_COLUMNS,  # type: ignore[arg-type]
+        primary_key=[],
+        merge_key=[],
+        create_table_variant=True,
+    )
+    validator = PageValidator()
+    resource.add_step(validator)
+    return validator
