@@ -79,6 +79,9 @@ def run_sync(
             discard_pending_packages(pipeline)
             load_info = pipeline.run(source)
         except PipelineStepFailed as error:
+            # dlt wraps Ctrl-C in a step failure; the CLI reports it as exit 130.
+            if isinstance(_innermost_error(error), KeyboardInterrupt):
+                raise KeyboardInterrupt from None
             raise _translate_failure(error) from None
 
     trace = pipeline.last_trace
@@ -146,7 +149,7 @@ def _find_timetrack_error(error: BaseException) -> TimetrackError | None:
     return None
 
 
-def _innermost_message(error: BaseException) -> str:
+def _innermost_error(error: BaseException) -> BaseException:
     current: BaseException = error
     nested: Any = getattr(current, "exception", None)
     while isinstance(nested, BaseException):
@@ -154,4 +157,9 @@ def _innermost_message(error: BaseException) -> str:
         nested = getattr(current, "exception", None)
     while current.__cause__ is not None:
         current = current.__cause__
+    return current
+
+
+def _innermost_message(error: BaseException) -> str:
+    current = _innermost_error(error)
     return str(current).splitlines()[0] if str(current) else type(current).__name__
