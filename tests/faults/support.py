@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 
 from tests.conftest import API_KEY
-from timetrack.reference_api import ReferenceApi
+from timetrack.reference_api import EntryStore, Exchange, Fault, ReferenceApi
 from timetrack.sync import SyncSettings
 
 
@@ -54,3 +56,42 @@ def loaded_ids(path: Path) -> list[str]:
 def api_ids(api: ReferenceApi) -> list[str]:
     """Return the ids the API holds now, as the text the table stores."""
     return [str(entry["id"]) for entry in api.store.all()]
+
+
+@dataclass(frozen=True)
+class ChangeUpstream(Fault):
+    """Change the store before the page is built, as another client would."""
+
+    kind: ClassVar[str] = "change"
+
+    store: EntryStore = field(compare=False)
+    change: Callable[[EntryStore], None] = field(compare=False)
+
+    def apply(self, exchange: Exchange) -> None:
+        self.change(self.store)
+
+
+def changing(store: EntryStore, change: Callable[[EntryStore], None]) -> Fault:
+    """Return a fault that applies `change` to `store`, then serves the page."""
+    return ChangeUpstream(store, change)
+
+
+def delete_positions(*positions: int) -> Callable[[EntryStore], None]:
+    """Delete the entries at these positions (counted before any delete)."""
+
+    def change(store: EntryStore) -> None:
+        entries = store.all()
+        for position in positions:
+            store.delete(entries[position]["id"])
+
+    return change
+
+
+def create_entries(count: int) -> Callable[[EntryStore], None]:
+    """Create `count` entries with ids above every existing one."""
+
+    def change(store: EntryStore) -> None:
+        for number in range(count):
+            store.add({"description": f"created during the sync {number}"})
+
+    return change

@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from tests.conftest import API_KEY, FIXED_END, SleepRecorder
-from tests.faults.support import api_ids, loaded_ids, make_settings
-from timetrack.reference_api import EntryStore, Exchange, Fault, FaultPlan, ReferenceApi
+from tests.faults.support import (
+    api_ids,
+    changing,
+    create_entries,
+    delete_positions,
+    loaded_ids,
+    make_settings,
+)
+from timetrack.reference_api import EntryStore, Fault, FaultPlan, ReferenceApi
 from timetrack.sync import run_sync
-
-
-@dataclass(frozen=True)
-class ChangeUpstream(Fault):
-    """Change the store before the page is built, as another client would."""
-
-    kind: ClassVar[str] = "change"
-
-    store: EntryStore = field(compare=False)
-    change: Callable[[EntryStore], None] = field(compare=False)
-
-    def apply(self, exchange: Exchange) -> None:
-        self.change(self.store)
-
-
-def _changing(store: EntryStore, change: Callable[[EntryStore], None]) -> Fault:
-    return ChangeUpstream(store, change)
-
-
-def delete_positions(*positions: int) -> Callable[[EntryStore], None]:
-    """Delete the entries at these positions (counted before any delete)."""
-
-    def change(store: EntryStore) -> None:
-        entries = store.all()
-        for position in positions:
-            store.delete(entries[position]["id"])
-
-    return change
-
-
-def create_entries(count: int) -> Callable[[EntryStore], None]:
-    """Create `count` entries with ids above every existing one."""
-
-    def change(store: EntryStore) -> None:
-        for number in range(count):
-            store.add({"description": f"created during the sync {number}"})
-
-    return change
 
 
 def _sync(api: ReferenceApi, sleep: SleepRecorder, folder: Path) -> list[str]:
@@ -72,9 +38,9 @@ def test_deletes_before_cursor_miss_nothing(
         api.faults = FaultPlan.script(
             [
                 None,
-                _changing(api.store, delete_positions(3, 10, 50)),
+                changing(api.store, delete_positions(3, 10, 50)),
                 None,
-                _changing(api.store, delete_positions(0, 120, 150, 190)),
+                changing(api.store, delete_positions(0, 120, 150, 190)),
             ]
         )
         loaded = _sync(api, sleep, tmp_path)
@@ -88,7 +54,7 @@ def test_deletes_of_more_than_a_page(sleep: SleepRecorder, tmp_path: Path) -> No
     with ReferenceApi(size=350, end=FIXED_END, api_key=API_KEY) as api:
         before = set(api_ids(api))
         api.faults = FaultPlan.script(
-            [None, None, _changing(api.store, delete_positions(*range(0, 240, 2)))]
+            [None, None, changing(api.store, delete_positions(*range(0, 240, 2)))]
         )
         loaded = _sync(api, sleep, tmp_path)
         upstream = api_ids(api)
@@ -99,8 +65,8 @@ def test_creates_during_sync_all_load(sleep: SleepRecorder, tmp_path: Path) -> N
     with ReferenceApi(size=250, end=FIXED_END, api_key=API_KEY) as api:
         api.faults = FaultPlan.script(
             [
-                _changing(api.store, create_entries(5)),
-                _changing(api.store, create_entries(120)),
+                changing(api.store, create_entries(5)),
+                changing(api.store, create_entries(120)),
             ]
         )
         loaded = _sync(api, sleep, tmp_path)
@@ -117,7 +83,7 @@ def test_create_behind_cursor_loads(
         store.add({**first, "id": first["id"] - 1, "description": "backdated"})
 
     with ReferenceApi(size=250, end=FIXED_END, api_key=API_KEY) as api:
-        api.faults = FaultPlan.script([None, None, _changing(api.store, create_low_id)])
+        api.faults = FaultPlan.script([None, None, changing(api.store, create_low_id)])
         loaded = _sync(api, sleep, tmp_path)
         upstream = api_ids(api)
     _check(loaded, upstream, set())
@@ -131,10 +97,10 @@ def test_mixed_changes_with_faults(sleep: SleepRecorder, tmp_path: Path) -> None
         api.faults = FaultPlan.script(
             [
                 None,
-                _changing(api.store, delete_positions(5, 6, 7)),
+                changing(api.store, delete_positions(5, 6, 7)),
                 Fault.status(503),
-                _changing(api.store, create_entries(30)),
-                _changing(api.store, delete_positions(100, 101, 250)),
+                changing(api.store, create_entries(30)),
+                changing(api.store, delete_positions(100, 101, 250)),
             ]
         )
         loaded = _sync(api, sleep, tmp_path)

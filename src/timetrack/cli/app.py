@@ -157,7 +157,7 @@ def serve(
     try:
         plan = build_serve_fault_plan(faults, fault_seed, fault_rate)
     except ValueError as error:
-        stderr.print(f"[bold red]error:[/] {error}", highlight=False)
+        stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     api = ReferenceApi(
         size=size, seed=seed, api_key=api_key, port=port, latency=latency, faults=plan
