@@ -77,13 +77,19 @@ def test_killed_sync_leaves_last_state(
         wait_for_requests(api, 2)
         process.send_signal(kill_signal)
         _, stderr = process.communicate(timeout=60)
-        assert snapshot(settings.resolved_duckdb_path()) == before
+        after_kill = snapshot(settings.resolved_duckdb_path())
         api.latency = 0.0
         run_sync(settings, sleep=sleep)
         expected = {str(entry["id"]): entry for entry in api.store.all()}
+    final = snapshot(settings.resolved_duckdb_path())
+    # dlt 1.31 treats a first Ctrl-C during normalize and load as a request to
+    # stop gracefully, so on a busy machine a run signalled late may complete.
+    # A partial table is never acceptable.
+    assert after_kill in (before, final)
     if kill_signal == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL
-    else:
+        assert after_kill == before
+    elif after_kill == before:
         assert process.returncode == 130, stderr.decode()
     loaded = loaded_ids(settings.resolved_duckdb_path())
     assert len(loaded) == len(set(loaded))
