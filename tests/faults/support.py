@@ -54,7 +54,7 @@ def loaded_ids(path: Path) -> list[str]:
 
 
 def api_ids(api: ReferenceApi) -> list[str]:
-    """Return the ids the API holds now, as the text the table stores."""
+    """Return the ids the API contains now, as the text the table stores."""
     return [str(entry["id"]) for entry in api.store.all()]
 
 

@@ -53,7 +53,7 @@ def start_cli_sync(api: ReferenceApi, folder: Path) -> subprocess.Popen[bytes]:
 
 
 def wait_for_requests(api: ReferenceApi, count: int, limit: float = 60.0) -> None:
-    """Wait until `api` has answered `count` requests, or fail after `limit` s."""
+    """Wait until `api` has served `count` requests, or fail after `limit` s."""
     deadline = time.monotonic() + limit
     while len(api.requests) < count:
         assert time.monotonic() < deadline, "the sync made too few requests"

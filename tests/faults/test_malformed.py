@@ -64,9 +64,7 @@ def test_malformed_page_beyond_budget_fails(
     assert snapshot(settings.resolved_duckdb_path()) == before
 
 
-def test_missing_data_on_last_page_is_not_an_empty_page(
-    sleep: SleepRecorder, tmp_path: Path
-) -> None:
+def test_missing_data_on_last_page_fails(sleep: SleepRecorder, tmp_path: Path) -> None:
     # dlt's client reads a body without "data" as an empty page and stops.
     plan = FaultPlan.for_offsets({198: [PageShapeFault("no_data")] * 4})
     server = ReferenceApi(size=250, end=FIXED_END, api_key=API_KEY, faults=plan)

@@ -23,7 +23,7 @@ from timetrack.reference_api import Fault, FaultPlan, ReferenceApi
 from timetrack.reference_api.fault_config import RANDOM_FAULTS
 from timetrack.sync import run_sync
 
-# Faults the transport retries; the others (cap, duplicate) answer with data.
+# Faults the transport retries; the others (cap, duplicate) return data.
 FAILING_KINDS = ("status", "reset", "truncated", "html", "shape", "empty")
 PASSING_KINDS = ("cap", "duplicate")
 MAX_RETRIES = 3

@@ -110,11 +110,11 @@ def _build_optional(spec: Mapping[str, Any] | None) -> Fault | None:
 class SeededFaults:
     """Random faults drawn from ``seed``: the same seed gives the same schedule.
 
-    With ``per="request"`` the n-th request decides; with ``per="page"`` the
-    pair (offset, attempt at that offset) decides, so a page's fate does not
-    depend on how many requests came before it. ``max_in_a_row`` caps the
-    faults one page gets in a row, so a schedule can stay within a client's
-    retry budget.
+    With ``per="request"`` the request number picks the fault. With
+    ``per="page"`` the offset and the attempt at that offset pick it, so a
+    page's faults do not depend on how many requests came before it.
+    ``max_in_a_row`` caps the faults one page gets in a row, so a schedule can
+    stay within a client's retry budget.
     """
 
     seed: int

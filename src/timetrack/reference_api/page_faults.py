@@ -1,4 +1,4 @@
-"""Faults that answer 200 with a broken, short, shifted or inconsistent page.
+"""Faults that respond 200 with a broken, short, shifted or inconsistent page.
 
 Each fault builds the normal page, changes its body and sends it with status
 200, so the client's transport sees a successful response and only the body
@@ -128,7 +128,7 @@ class TotalFault(Fault):
 
 @dataclass(frozen=True)
 class PageCapFault(Fault):
-    """A server-side page size: at most ``cap`` records, whatever ``limit`` asks."""
+    """A server-side page size: at most ``cap`` records, whatever ``limit`` requests."""
 
     kind: ClassVar[str] = "cap"
 

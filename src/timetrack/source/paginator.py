@@ -172,7 +172,7 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         if self.pass_number >= MAX_PASSES:
             if missing > 0:
                 raise PageError(
-                    f"GET time entries: read {len(self.read_ids)} distinct entries "
+                    f"Paging time entries read {len(self.read_ids)} distinct entries "
                     f"in {self.pass_number} passes, but the API reported a total "
                     f"of {total}. The API's pages disagree with its total; run the "
                     "sync again, and report it to the API provider if it persists."
@@ -199,7 +199,7 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         budget = _REQUESTS_PER_PAGE_BUDGET * pages
         if self.requests > budget:
             raise PageError(
-                f"GET time entries (offset {offset}): gave up after {self.requests} "
+                f"Paging time entries (offset {offset}) gave up after {self.requests} "
                 f"page requests for a total of {total}, because the pages kept "
                 "shifting. Run the sync again when the API's data is stable."
             )

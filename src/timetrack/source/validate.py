@@ -3,9 +3,9 @@
 A record without an `id`, with a null `id`, or with a timestamp that does not
 parse would either break the whole load (the primary key is not null) or load
 wrong. `PageValidator` is a step on the resource that passes good records on
-as a page, drops records already read in this run (overlapping pages repeat
-them), and sends each bad record to `time_entries__rejected` as raw JSON with
-the reason and the page offset. dlt adds the `_dlt_load_id` column.
+as a page. It drops records already read in this run, because overlapping
+pages repeat them. Each bad record goes to `time_entries__rejected` as raw JSON
+with the reason and the page offset, and dlt adds the `_dlt_load_id` column.
 """
 
 from __future__ import annotations

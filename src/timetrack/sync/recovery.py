@@ -16,7 +16,7 @@ def discard_pending_packages(pipeline: dlt.Pipeline) -> int:
 
     dlt tries to load pending packages before anything new, so one that cannot
     load would make every later run fail. Every sync reads the whole API again,
-    so the aborted data is fetched anew; dlt restores the pipeline state to the
+    so the aborted data is fetched anew. dlt restores the pipeline state to the
     point before the aborted packages.
     """
     pending = list(pipeline.list_extracted_load_packages())
