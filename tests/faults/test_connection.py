@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +117,45 @@ def test_malformed_base_url_is_config_error(base_url: str, tmp_path: Path) -> No
         run_sync(settings)
     assert "Invalid base URL" in str(caught.value)
     assert "https://api.example.com" in str(caught.value)
+
+
+# The CLI with retry waits skipped, so a run that uses up its retries is fast.
+_CLI_WITHOUT_WAITS = """
+import functools, sys
+import timetrack.cli.app as cli
+cli.run_sync = functools.partial(cli.run_sync, sleep=lambda seconds: None)
+sys.argv = ["timetrack", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("base_url", "exit_code", "expected"),
+    [
+        ("http://127.0.0.1:{port}", 3, "the connection was refused"),
+        ("ftp://127.0.0.1:{port}", 2, "Invalid base URL"),
+    ],
+)
+def test_cli_config_error_is_one_line(
+    base_url: str, exit_code: int, expected: str, tmp_path: Path
+) -> None:
+    source = Path(__file__).resolve().parents[2] / "src"
+    url = base_url.format(port=_closed_port())
+    result = subprocess.run(
+        [sys.executable, "-c", _CLI_WITHOUT_WAITS, "sync", "--base-url", url, "-q"],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "API_KEY": API_KEY,
+            "PYTHONPATH": str(source),
+            "RUNTIME__DLTHUB_TELEMETRY": "false",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == exit_code
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: ")
+    assert expected in result.stderr
