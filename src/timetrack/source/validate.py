@@ -87,6 +87,8 @@ class PageValidator(ItemTransform[Any]):
         self.rejected = 0
         self.repeated = 0
         self._passed_ids: set[str] = set()
+        # Overlapping pages and repeated passes can return a bad record again.
+        self._rejected_records: set[str] = set()
 
     def __call__(self, item: Any, meta: Any = None) -> Iterator[Any]:
         records: Sequence[Any] = item if isinstance(item, list) else [item]
@@ -96,13 +98,12 @@ class PageValidator(ItemTransform[Any]):
         for record in records:
             problem = find_problem(record, self.id_field)
             if problem is not None:
-                rejects.append(
-                    {
-                        "record": json.dumps(record, ensure_ascii=False, default=str),
-                        "reason": problem,
-                        "page_offset": offset,
-                    }
-                )
+                raw = json.dumps(record, ensure_ascii=False, default=str)
+                if raw not in self._rejected_records:
+                    self._rejected_records.add(raw)
+                    rejects.append(
+                        {"record": raw, "reason": problem, "page_offset": offset}
+                    )
                 continue
             record_id = str(record[self.id_field])
             if record_id in self._passed_ids:
