@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,8 +11,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import pytest
+
 from tests.conftest import FIXED_END
+from timetrack.errors import SourceError
 from timetrack.reference_api import Fault, FaultPlan, ReferenceApi
+from timetrack.sync import SyncSettings, create_pipeline, run_sync
 
 SOURCE_FOLDER = Path(__file__).resolve().parents[2] / "src"
 
@@ -105,3 +110,31 @@ def test_killed_sync_leaks_no_key(tmp_path: Path) -> None:
         stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
     _assert_no_key(stdout + stderr, tmp_path)
+
+
+@pytest.mark.parametrize("failure", ["none", "rejected-key", "retries"])
+def test_trace_and_state_hold_no_key(failure: str, tmp_path: Path) -> None:
+    server_key = "the-server-key" if failure == "rejected-key" else SECRET_KEY
+    plan = (
+        FaultPlan.for_offsets({0: [Fault.status(500)] * 4})
+        if failure == "retries"
+        else None
+    )
+    with ReferenceApi(size=60, end=FIXED_END, api_key=server_key, faults=plan) as api:
+        settings = SyncSettings(
+            base_url=api.url,
+            api_key=SECRET_KEY,
+            duckdb_path=tmp_path / "trace.duckdb",
+            pipelines_dir=tmp_path / "pipelines",
+        )
+        try:
+            run_sync(settings, sleep=lambda seconds: None)
+        except SourceError as error:
+            assert SECRET_KEY not in str(error)
+    pipeline = create_pipeline(settings)
+    trace = pipeline.last_trace
+    assert trace is not None
+    text = json.dumps(trace.asdict(), default=str) + repr(trace)
+    text += json.dumps(pipeline.state, default=str)
+    for form in KEY_FORMS:
+        assert form.decode() not in text
