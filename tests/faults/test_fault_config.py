@@ -119,12 +119,15 @@ def test_seeded_server_sends_faults() -> None:
     assert len(plan.fired) == 3
 
 
-def test_serve_command_rejects_bad_plan(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command", [["timetrack", "serve"], ["timetrack.reference_api"]]
+)
+def test_serve_command_rejects_bad_plan(command: list[str], tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text(json.dumps({"script": [{"kind": "meteor"}]}))
     source = Path(__file__).resolve().parents[2] / "src"
     result = subprocess.run(
-        [sys.executable, "-m", "timetrack", "serve", "--faults", str(path)],
+        [sys.executable, "-m", *command, "--faults", str(path)],
         capture_output=True,
         timeout=60,
         env={"PYTHONPATH": str(source), "PATH": "/usr/bin:/bin"},
