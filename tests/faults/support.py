@@ -87,11 +87,18 @@ def delete_positions(*positions: int) -> Callable[[EntryStore], None]:
     return change
 
 
-def create_entries(count: int) -> Callable[[EntryStore], None]:
-    """Create `count` entries with ids above every existing one."""
+def create_entries(
+    count: int, created: list[str] | None = None
+) -> Callable[[EntryStore], None]:
+    """Create `count` entries with ids above every existing one.
+
+    The new ids are appended to `created`, if given.
+    """
 
     def change(store: EntryStore) -> None:
         for number in range(count):
-            store.add({"description": f"created during the sync {number}"})
+            entry = store.add({"description": f"created during the sync {number}"})
+            if created is not None:
+                created.append(str(entry["id"]))
 
     return change

@@ -12,7 +12,12 @@ from typer.testing import CliRunner
 from tests.conftest import API_KEY, FIXED_END, SleepRecorder
 from tests.faults.support import api_ids, loaded_ids, make_settings
 from timetrack.cli.app import app
-from timetrack.reference_api import BadRecordFault, FaultPlan, ReferenceApi, TotalFault
+from timetrack.reference_api import (
+    BadRecordFault,
+    DuplicateRecordFault,
+    FaultPlan,
+    ReferenceApi,
+)
 from timetrack.source.validate import find_problem
 from timetrack.sync import run_sync
 
@@ -110,9 +115,10 @@ def test_find_problem_cases(record: object, expected: str | None) -> None:
 def test_bad_record_read_twice_is_rejected_once(
     sleep: SleepRecorder, tmp_path: Path
 ) -> None:
-    # The changed total makes the paginator read offset 0 again in a second pass.
+    # A repeated record looks like an entry created before the cursor, so the
+    # paginator reads offset 0 again in a second pass.
     bad = BadRecordFault("null_id", index=3)
-    plan = FaultPlan.for_offsets({0: [bad, bad], 99: [TotalFault(delta=+1)]})
+    plan = FaultPlan.for_offsets({0: [bad, bad], 99: [DuplicateRecordFault()]})
     with ReferenceApi(size=250, end=FIXED_END, api_key=API_KEY, faults=plan) as api:
         summary = run_sync(make_settings(api, tmp_path), sleep=sleep)
     offset_zero_reads = [fired for fired in plan.fired if fired.offset == 0]

@@ -23,7 +23,8 @@ __all__ = ["MAX_PASSES", "OverlappingOffsetPaginator"]
 
 logger = logging.getLogger(__name__)
 
-# A pass that saw the data change is repeated, at most this many passes in all.
+# A pass that saw entries created before the cursor, or read fewer entries than
+# `total`, is repeated, at most this many passes in all.
 MAX_PASSES = 3
 
 # Step-backs and repeated passes are bounded by this many requests per page of
@@ -36,13 +37,13 @@ class OverlappingOffsetPaginator(OffsetPaginator):
 
     Each request after the first starts at the last record of the previous page
     (the anchor), so the offset advances by the records actually received minus
-    one. A page whose first record was never read on this pass means records
-    before the cursor were deleted and the rest moved down: the paginator steps
-    back a page and reads again. A first record that was read but is not the
-    anchor means records were created before the cursor: the pass finishes and
-    another pass starts at offset 0. Paging stops at a short page at or past
-    `total`, or at an empty page. Records read twice are removed by the merge
-    on the primary key.
+    one. An empty page, or one whose first record was never read on this pass,
+    means records before the cursor were deleted and the rest moved down, so
+    the paginator steps back a page and reads again. A first record that was
+    read but is not the anchor means records were created before the cursor,
+    so the pass finishes and another pass starts at offset 0. Paging stops at
+    a short page at or past `total`, or at an empty page with no anchor to
+    find. The validation step drops records read twice.
 
     Raises `PageError` when the records read fall short of the final `total`
     after `MAX_PASSES` passes, or when the request budget runs out.
@@ -72,7 +73,6 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         self._anchor: str | None = None
         self._stepped_back = False
         self._pass_changed = False
-        self._pass_total: int | None = None
         # Records without an id go to the rejects table but still count as read.
         # NOTE: a page read twice in one pass (after a step back) counts its
         # id-less records twice, which can hide as many missing records.
@@ -95,13 +95,15 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         offset = self.current_value
         self.requests += 1
         self._check_budget(offset, total)
-        if self._pass_total is not None and total != self._pass_total:
-            self._pass_changed = True
-        self._pass_total = total
         ids = self._record_ids(records)
         self.read_ids.update(ids)
         self._unidentified += len(records) - len(ids)
 
+        if self._anchor is not None and not records:
+            # The page should have started with the anchor: deletions moved it
+            # and the records after it below this offset.
+            self._step_back(offset, None)
+            return
         if self._anchor is not None and ids and ids[0] not in self._covered:
             self._step_back(offset, ids[0])
             return
@@ -143,14 +145,15 @@ class OverlappingOffsetPaginator(OffsetPaginator):
             self._anchor = None
             self.current_value = offset + received
 
-    def _step_back(self, offset: int, first_id: str) -> None:
+    def _step_back(self, offset: int, first_id: str | None) -> None:
         back = max(0, offset - max(self.page_size - 1, 1))
+        start = "is empty" if first_id is None else f"starts with entry {first_id}"
         logger.warning(
-            "The page at offset %d starts with entry %s, which was not read "
-            "before it: entries were deleted upstream during the sync. "
+            "The page at offset %d %s, where the last entry of the page before "
+            "was expected: entries were deleted upstream during the sync. "
             "Reading again from offset %d",
             offset,
-            first_id,
+            start,
             back,
         )
         self.current_value = back
@@ -178,15 +181,15 @@ class OverlappingOffsetPaginator(OffsetPaginator):
                     "sync again, and report it to the API provider if it persists."
                 )
             logger.warning(
-                "The API's data kept changing during %d passes; entries created "
-                "during the last pass load with the next sync",
+                "Entries were created before the cursor in each of %d passes; "
+                "entries created during the last pass load with the next sync",
                 self.pass_number,
             )
             self._has_next_page = False
             return
         logger.warning(
-            "Pass %d read %d distinct entries of a total of %d while the data "
-            "changed; reading again from offset 0",
+            "Pass %d read %d distinct entries of a total of %d, and entries may "
+            "have been created before the cursor; reading again from offset 0",
             self.pass_number,
             len(self.read_ids),
             total,
