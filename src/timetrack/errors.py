@@ -7,7 +7,8 @@
     │   ├── ApiAuthError       401 or 403: the API key was rejected
     │   ├── ApiConnectionError connection refused, reset, DNS failure, timeout
     │   └── PageError          a page that is malformed or disagrees with `total`
-    └── DestinationError       the destination could not be reached or written (exit 4)
+    ├── DestinationError       the destination could not be reached or written (exit 4)
+    └── SyncLockedError        another sync of the same pipeline is running (exit 6)
 
 Every message names what failed, the value involved and what to do next. None of
 them contains the API key: URLs pass through `timetrack.redact` first.
@@ -23,6 +24,7 @@ __all__ = [
     "DestinationError",
     "PageError",
     "SourceError",
+    "SyncLockedError",
     "TimetrackError",
 ]
 
@@ -74,3 +76,9 @@ class DestinationError(TimetrackError):
     """The destination could not be reached or written."""
 
     exit_code = 4
+
+
+class SyncLockedError(TimetrackError):
+    """Another sync holds the pipeline's lock file."""
+
+    exit_code = 6

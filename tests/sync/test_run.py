@@ -159,7 +159,7 @@ def test_offsets_load_as_instants(tmp_path: Path, destination: LoadTarget) -> No
 
 
 def test_retries_are_counted(sleep: SleepRecorder, tmp_path: Path) -> None:
-    faults = FaultPlan.for_offsets({100: [Fault.status(503), Fault.status(429)]})
+    faults = FaultPlan.for_offsets({99: [Fault.status(503), Fault.status(429)]})
     with ReferenceApi(
         size=250, end=FIXED_END, api_key=API_KEY, faults=faults
     ) as server:
@@ -179,10 +179,10 @@ def test_exhausted_retries_keep_loaded_data(
     api: ReferenceApi, settings: SyncSettings, sleep: SleepRecorder
 ) -> None:
     run_sync(settings)
-    api.faults = FaultPlan.for_offsets({200: [Fault.status(500)] * 4})
+    api.faults = FaultPlan.for_offsets({198: [Fault.status(500)] * 4})
     with pytest.raises(ApiStatusError) as caught:
         run_sync(replace(settings, full_refresh=True), sleep=sleep)
-    assert "offset 200" in str(caught.value)
+    assert "offset 198" in str(caught.value)
     assert "HTTP 500" in str(caught.value)
     assert count_rows(settings.resolved_duckdb_path()) == 250
 

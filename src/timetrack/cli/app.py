@@ -28,6 +28,7 @@ from timetrack.http.readahead import DEFAULT_CONCURRENCY
 from timetrack.redact import redact_text
 from timetrack.report.buckets import Grouping
 from timetrack.sync import SyncSettings, run_sync
+from timetrack.sync.summary import REJECTS_EXIT_CODE
 
 __all__ = ["app", "main"]
 
@@ -208,12 +209,21 @@ def sync(
             "default: no limit."
         ),
     ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to wait for another sync of the same pipeline to finish."
+        ),
+    ] = 0.0,
     verbose: Verbose = False,
     quiet: Quiet = False,
     log_format: LogFormatOption = LogFormat.TEXT,
     json_output: JsonOutput = False,
 ) -> None:
-    """Sync time entries from the API into the destination."""
+    """Sync time entries from the API into the destination.
+
+    Exits with 0 on a clean run and 5 when records were rejected.
+    """
     configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
     observer = choose_observer(
         stderr, quiet=quiet, json_logs=log_format is LogFormat.JSON
@@ -243,6 +253,7 @@ def sync(
             account_id=account_id,
             concurrency=concurrency,
             max_requests_per_second=max_requests_per_second,
+            lock_wait=wait,
         )
         with observer or contextlib.nullcontext():
             summary = run_sync(settings, observer=observer)
@@ -259,6 +270,8 @@ def sync(
         _print_json(summary.to_dict())
     else:
         print_summary(stdout, summary)
+    if summary.rejected_records:
+        raise typer.Exit(REJECTS_EXIT_CODE)
 
 
 @app.command()
@@ -425,13 +438,32 @@ def serve(
     latency: Annotated[
         float, typer.Option(min=0.0, help="Seconds added to each response.")
     ] = 0.0,
+    faults: Annotated[
+        Path | None,
+        typer.Option(help="JSON fault plan file (see docs/reliability.md)."),
+    ] = None,
+    fault_seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of random faults on /v1/time_entries requests."),
+    ] = None,
+    fault_rate: Annotated[
+        float,
+        typer.Option(help="Share of requests that get a random fault, 0 to 1."),
+    ] = 0.1,
 ) -> None:
     """Run the bundled reference API in the foreground until Ctrl-C."""
+    from timetrack.cli.faults import build_serve_fault_plan
     from timetrack.reference_api import ReferenceApi
 
     try:
+        plan = build_serve_fault_plan(faults, fault_seed, fault_rate)
         api = ReferenceApi(
-            size=size, seed=seed, api_key=api_key, port=port, latency=latency
+            size=size,
+            seed=seed,
+            api_key=api_key,
+            port=port,
+            latency=latency,
+            faults=plan,
         )
         api.bind()
     except (ValueError, OSError) as error:
@@ -441,6 +473,8 @@ def serve(
         "reference-key" if api_key == "reference-key" else "<the --api-key value>"
     )
     stdout.print(f"Try: API_KEY={key_hint} timetrack sync --base-url {api.url}")
+    if plan is not None:
+        stdout.print("Fault injection is on for /v1/time_entries.")
     try:
         api.serve_forever()
     except KeyboardInterrupt:

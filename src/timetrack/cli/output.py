@@ -40,6 +40,11 @@ def print_summary(console: Console, summary: SyncSummary) -> None:
         f"retries: {summary.retries:,}  "
         f"elapsed: {summary.elapsed_seconds:.1f} s"
     )
+    if summary.rejected_records:
+        console.print(
+            f"rejected records: {summary.rejected_records:,} "
+            "(see the time_entries__rejected table)"
+        )
     console.print(f"data: {summary.location}")
 
 

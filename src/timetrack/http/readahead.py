@@ -24,7 +24,12 @@ from requests.adapters import HTTPAdapter
 
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
 from timetrack.http.throttle import RequestGate
-from timetrack.http.transport import DEFAULT_TIMEOUT, RetryingAdapter, TransportStats
+from timetrack.http.transport import (
+    DEFAULT_TIMEOUT,
+    PageCheck,
+    RetryingAdapter,
+    TransportStats,
+)
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -149,6 +154,8 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
         offset_param: str = "offset",
         limit_param: str = "limit",
         total_field: str = "total",
+        page_check: PageCheck | None = None,
+        overlap: int = 0,
     ) -> None:
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise ValueError(
@@ -160,7 +167,12 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
             stats=stats,
             timeout=timeout,
             pool_maxsize=max(10, concurrency + 1),
+            page_check=page_check,
         )
+        # Pages that share `overlap` records with the page before, as the
+        # overlapping offset paginator requests them: offsets advance by
+        # limit - overlap.
+        self.overlap = overlap
         self.gate = RequestGate(concurrency, max_requests_per_second, sleep=sleep)
         self.concurrency = concurrency
         self.offset_param = offset_param
@@ -198,7 +210,7 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
         else:
             response = super().send(request, **options)
             self._plan_from_first_page(address, request, options, response)
-        self._schedule(address.base, address.offset + address.limit)
+        self._schedule(address.base, address.offset + self._stride(address.limit))
         return response
 
     def close(self) -> None:
@@ -257,7 +269,7 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
                 send_options=options,
                 limit=address.limit,
                 total=total,
-                next_offset=address.offset + address.limit,
+                next_offset=address.offset + self._stride(address.limit),
             )
         logger.debug(
             "Fetching up to %d pages ahead of %d (total %d)",
@@ -287,8 +299,12 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
                     self._pending[(base, offset)] = self._executor.submit(
                         RetryingAdapter.send, self, prefetch, **plan.send_options
                     )
-                offset += plan.limit
+                offset += self._stride(plan.limit)
             plan.next_offset = max(plan.next_offset, offset)
+
+    def _stride(self, limit: int) -> int:
+        # One-record pages cannot overlap, so the paginator advances by one.
+        return limit - self.overlap if limit > self.overlap else limit
 
     def _with_offset(self, url: str, offset: int) -> str:
         parts = urlsplit(url)

@@ -10,7 +10,7 @@ import requests
 from timetrack import __version__
 from timetrack.http.readahead import ReadAheadAdapter
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
-from timetrack.http.transport import DEFAULT_TIMEOUT, TransportStats
+from timetrack.http.transport import DEFAULT_TIMEOUT, PageCheck, TransportStats
 
 __all__ = ["build_session"]
 
@@ -23,11 +23,16 @@ def build_session(
     timeout: float = DEFAULT_TIMEOUT,
     concurrency: int = 1,
     max_requests_per_second: float | None = None,
+    page_check: PageCheck | None = None,
+    overlap: int = 0,
 ) -> requests.Session:
     """Create a session whose adapter retries with `policy` and counts into `stats`.
 
     With `concurrency` above 1 the adapter fetches offset pages ahead, that many
     at a time; `max_requests_per_second` caps every request, retries included.
+    `page_check` makes a 200 with an unusable body a transient failure, and
+    `overlap` is the records each page shares with the one before, as the
+    paginator requests them, so pages are fetched ahead at the right offsets.
     """
     session = requests.Session()
     adapter = ReadAheadAdapter(
@@ -37,6 +42,8 @@ def build_session(
         timeout=timeout,
         concurrency=concurrency,
         max_requests_per_second=max_requests_per_second,
+        page_check=page_check,
+        overlap=overlap,
     )
     session.mount("http://", adapter)
     session.mount("https://", adapter)

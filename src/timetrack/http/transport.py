@@ -13,18 +13,36 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from timetrack.errors import ApiAuthError, ApiConnectionError, ApiStatusError
+from timetrack.errors import (
+    ApiAuthError,
+    ApiConnectionError,
+    ApiStatusError,
+    PageError,
+)
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.redact import redact_text, redact_url
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "PageCheck",
     "ResponseHook",
     "RetryHook",
     "RetryingAdapter",
     "TransportStats",
     "describe_request",
 ]
+
+# Returns what is wrong with a 200 response's body, or None if it is usable.
+PageCheck = Callable[[requests.Response], str | None]
+
+# Failures while reading the body: a reset mid-body or fewer bytes than
+# Content-Length announced.
+_BODY_READ_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +100,9 @@ class RetryingAdapter(HTTPAdapter):
     """Send requests with the retry policy; raise timetrack errors on failure.
 
     Retryable statuses and connection errors are retried with the policy's waits.
-    Any other status of 400 and above raises at once. The raised errors carry the
+    Any other status of 400 and above raises at once. With `page_check`, a 200
+    whose body the check rejects counts as a transient failure too, and raises
+    `PageError` once the attempts are used up. The raised errors carry the
     method, path and paging parameters, never the query string with the API key.
     """
 
@@ -94,8 +114,10 @@ class RetryingAdapter(HTTPAdapter):
         stats: TransportStats | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         pool_maxsize: int = 10,
+        page_check: PageCheck | None = None,
     ) -> None:
         super().__init__(pool_maxsize=pool_maxsize, max_retries=0)
+        self.page_check = page_check
         self.policy = policy
         self.sleep = sleep
         self.stats = stats or TransportStats()
@@ -124,7 +146,9 @@ class RetryingAdapter(HTTPAdapter):
                     cert=cert,
                     proxies=proxies,
                 )
-            except (requests.ConnectionError, requests.Timeout) as error:
+                # Reading the body here puts a reset mid-body under the policy.
+                size = len(response.content)
+            except _BODY_READ_ERRORS as error:
                 reason = _describe_connection_error(error, self.timeout)
                 if not (
                     self.policy.retry_connection_errors
@@ -141,10 +165,24 @@ class RetryingAdapter(HTTPAdapter):
 
             status = response.status_code
             if status < 400:
-                self.stats.add(ok=1, size=len(response.content))
-                if self.stats.on_response is not None:
-                    self.stats.on_response(request, response)
-                return response
+                problem = self.page_check(response) if self.page_check else None
+                if problem is None:
+                    self.stats.add(ok=1, size=size)
+                    if self.stats.on_response is not None:
+                        self.stats.on_response(request, response)
+                    return response
+                if not self.policy.can_retry(attempt):
+                    raise PageError(
+                        f"{described} returned an unusable page after {attempt} "
+                        f"attempt(s): {problem}. The API sent a malformed response; "
+                        "try again later, and report it to the API provider if it "
+                        "persists."
+                    )
+                self._wait_before_retry(
+                    request, attempt, f"HTTP {status} with {problem}", None
+                )
+                attempt += 1
+                continue
             if self.policy.is_retryable_status(status) and self.policy.can_retry(
                 attempt
             ):
@@ -233,11 +271,24 @@ def _error_detail(response: requests.Response) -> str:
     return f" ({text})"
 
 
+_DNS_FAILURE_MARKERS = (
+    "NameResolutionError",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "nodename nor servname",
+    "Failed to resolve",
+)
+
+
 def _describe_connection_error(error: Exception, timeout: float) -> str:
     text = str(error)
     if isinstance(error, requests.Timeout):
         return f"no response within {timeout:g} s"
-    if "NameResolutionError" in text or "Name or service not known" in text:
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return "the connection broke while the response body was read"
+    if isinstance(error, requests.exceptions.ContentDecodingError):
+        return "the response body could not be decoded"
+    if any(marker in text for marker in _DNS_FAILURE_MARKERS):
         return "the host name could not be resolved (DNS failure)"
     if "Connection refused" in text:
         return "the connection was refused"

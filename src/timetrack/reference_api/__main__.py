@@ -8,8 +8,11 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from types import FrameType
 
+from timetrack.reference_api.fault_config import load_fault_plan
+from timetrack.reference_api.faults import FaultPlan
 from timetrack.reference_api.server import ReferenceApi
 
 logger = logging.getLogger("timetrack.reference_api")
@@ -78,6 +81,18 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
 
     parser.add_argument(
+        "--faults", type=Path, default=None, help="JSON fault plan file"
+    )
+    parser.add_argument(
+        "--fault-seed", type=int, default=None, help="seed of random faults"
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.1,
+        help="share of time entry requests that get a random fault, 0 to 1",
+    )
+    parser.add_argument(
         "--verbose",
         action="store_true",
         help="log each request to stderr, with the api_key masked",
@@ -94,6 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
+        faults = None
+        if arguments.faults is not None and arguments.fault_seed is not None:
+            raise ValueError("give --faults or --fault-seed, not both")
+        if arguments.faults is not None:
+            faults = load_fault_plan(arguments.faults)
+        elif arguments.fault_seed is not None:
+            faults = FaultPlan.seeded(arguments.fault_seed, arguments.fault_rate)
         api = ReferenceApi(
             size=arguments.size,
             seed=arguments.seed,
@@ -104,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             latency=arguments.latency,
             max_limit=arguments.max_limit,
             verbose=arguments.verbose,
+            faults=faults,
         ).bind()
     except (ValueError, OSError) as error:
         logger.error("could not start the reference API: %s", error)

@@ -42,8 +42,11 @@ class Exchange(Protocol):
         """Query parameters, including the unmasked ``api_key``."""
         ...
 
-    def normal_reply(self) -> Reply:
-        """Build the reply the server would send without a fault."""
+    def normal_reply(self, overrides: Mapping[str, str] | None = None) -> Reply:
+        """Build the reply the server would send without a fault.
+
+        ``overrides`` replaces query parameters, such as ``offset``, first.
+        """
         ...
 
     def send(self, reply: Reply) -> None:
@@ -86,9 +89,9 @@ class Fault(ABC):
         )
 
     @staticmethod
-    def reset(*, after_headers: bool = False) -> ResetFault:
-        """Build a fault that resets the connection before the body is sent."""
-        return ResetFault(after_headers=after_headers)
+    def reset(*, after_headers: bool = False, mid_body: bool = False) -> ResetFault:
+        """Build a fault that resets the connection before or during the body."""
+        return ResetFault(after_headers=after_headers, mid_body=mid_body)
 
     @staticmethod
     def slow(seconds: float) -> SlowFault:
@@ -128,15 +131,23 @@ class StatusFault(Fault):
 
 @dataclass(frozen=True)
 class ResetFault(Fault):
-    """A TCP reset instead of a reply, or right after the reply's headers."""
+    """A TCP reset instead of a reply, right after the headers, or mid-body.
+
+    With ``mid_body`` the server sends the headers and the first half of the
+    body, so the client sees fewer bytes than Content-Length announced.
+    """
 
     kind: ClassVar[str] = "reset"
 
     after_headers: bool = False
+    mid_body: bool = False
 
     def apply(self, exchange: Exchange) -> None:
-        if self.after_headers:
-            exchange.send_head(exchange.normal_reply())
+        if self.after_headers or self.mid_body:
+            reply = exchange.normal_reply()
+            exchange.send_head(reply)
+            if self.mid_body:
+                exchange.write(reply.body[: len(reply.body) // 2])
         exchange.reset()
 
 
@@ -167,21 +178,38 @@ class FiredFault:
     fault: Fault
 
 
+class FaultSource(Protocol):
+    """Draws a fault for a request that no scripted schedule covers."""
+
+    def draw(
+        self, request_number: int, offset: int | None, attempt: int
+    ) -> Fault | None:
+        """Return the fault for this request, or None to let it through.
+
+        ``attempt`` is the 1-based count of requests for ``offset`` so far.
+        """
+        ...
+
+
 class FaultPlan:
     """Thread-safe schedule of faults, consulted once per time entries request.
 
     A scripted fault applies to the n-th request overall. A fault queued for an
     offset applies to the n-th request for that offset. When both name a fault
     for the same request, the scripted one wins, and both schedules advance. A
-    ``None`` in a schedule lets that request through.
+    ``None`` in a schedule lets that request through. Requests that neither
+    schedule covers ask ``drawn``, such as a seeded random source, if given.
     """
 
     def __init__(
         self,
         scripted: Sequence[Fault | None] = (),
         by_offset: Mapping[int, Sequence[Fault | None]] | None = None,
+        *,
+        drawn: FaultSource | None = None,
     ) -> None:
         self._lock = threading.Lock()
+        self._drawn = drawn
         self._scripted = list(scripted)
         self._by_offset = {
             offset: list(faults) for offset, faults in (by_offset or {}).items()
@@ -200,6 +228,22 @@ class FaultPlan:
         """Build a plan where the n-th request for an offset gets its n-th fault."""
         return cls(by_offset=faults)
 
+    @classmethod
+    def seeded(
+        cls,
+        seed: int,
+        rate: float,
+        *,
+        per: str = "request",
+        max_in_a_row: int | None = None,
+    ) -> FaultPlan:
+        """Build a plan that gives each request a random fault at ``rate`` (0 to 1)."""
+        from timetrack.reference_api.fault_config import build_fault_plan
+
+        return build_fault_plan(
+            {"seed": seed, "rate": rate, "per": per, "max_in_a_row": max_in_a_row}
+        )
+
     def next_fault(self, offset: int | None) -> Fault | None:
         """Count one request, record the fault it gets and return it, if any."""
         with self._lock:
@@ -213,6 +257,9 @@ class FaultPlan:
                 queued = self._by_offset.get(offset, [])
                 if fault is None and seen < len(queued):
                     fault = queued[seen]
+            if fault is None and self._drawn is not None:
+                attempt = self._requests_by_offset[offset] if offset is not None else 0
+                fault = self._drawn.draw(self._requests, offset, attempt)
             if fault is not None:
                 self._fired.append(FiredFault(self._requests, offset, fault))
             return fault

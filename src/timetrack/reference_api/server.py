@@ -150,7 +150,7 @@ class _Exchange:
     def params(self) -> Mapping[str, str]:
         return self._params
 
-    def normal_reply(self) -> Reply:
+    def normal_reply(self, overrides: Mapping[str, str] | None = None) -> Reply:
         if self._method != "GET":
             return make_error_reply(
                 HTTPStatus.METHOD_NOT_ALLOWED,
@@ -158,10 +158,11 @@ class _Exchange:
                 headers=(("Allow", "GET"), ("Connection", "close")),
             )
         api = self._api
+        params = {**self._params, **overrides} if overrides else self._params
         profile_reply = build_profile_reply(
             ProfileRequest(
                 self._path,
-                self._params,
+                params,
                 dict(self._handler.headers.items()),
                 api.collections,
                 api_key=api.api_key,
@@ -174,7 +175,7 @@ class _Exchange:
             return profile_reply
         return build_reply(
             self._path,
-            self._params,
+            params,
             api.collections,
             api_key=api.api_key,
             max_limit=api.max_limit,

@@ -16,6 +16,7 @@ from dlt.sources.rest_api.config_setup import create_auth
 from dlt.sources.rest_api.typing import EndpointResource
 
 from timetrack.http import DEFAULT_RETRY_POLICY, RetryPolicy, TransportStats
+from timetrack.http.page_check import check_offset_page
 from timetrack.http.session import build_session
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
@@ -27,11 +28,13 @@ from timetrack.source.incremental import (
     plan_entry_window,
 )
 from timetrack.source.lookup import build_users_resource
+from timetrack.source.paginator import PAGE_OVERLAP
 from timetrack.source.profiles import Profile, build_profile_headers, get_profile
 from timetrack.source.reconcile import build_reconcile_resource
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
 from timetrack.source.running import build_running_timers_resource, track_running
 from timetrack.source.schema import TIME_ENTRY_COLUMNS, time_entry_columns
+from timetrack.source.validate import add_page_validation
 
 __all__ = [
     "SOURCE_NAME",
@@ -85,7 +88,14 @@ def time_tracking_source(
     key = resolve_api_key(api_key).value
     chosen = get_profile(profile) if isinstance(profile, str) else profile
     if session is None:
-        session = build_session(policy, sleep=sleep, stats=stats, timeout=timeout)
+        session = build_session(
+            policy,
+            sleep=sleep,
+            stats=stats,
+            timeout=timeout,
+            page_check=check_offset_page if chosen.offset_pages else None,
+            overlap=PAGE_OVERLAP if chosen.offset_pages else 0,
+        )
     url = validate_base_url(base_url)
     window = window or plan_entry_window(IncrementalOptions(), chosen)
     deletions = deletions or DeletionLog()
@@ -163,5 +173,6 @@ def time_tracking_source(
         # A per-user listing (a transformer over users) takes each user as its
         # argument, so its generator cannot be wrapped; its pages stay as they come.
         batch_pages(time_entries)
+    add_page_validation(time_entries)
     time_entries.add_step(ArrowPages(columns, nested_json=nested_json))
     return source

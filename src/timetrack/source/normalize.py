@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 __all__ = ["TIMESTAMP_FIELDS", "normalize_time_entry", "parse_timestamp"]
@@ -50,6 +50,22 @@ def parse_timestamp(value: object, *, field: str, entry_id: object) -> datetime 
     return parsed.astimezone(UTC)
 
 
+def _parse_or_keep(value: object) -> object:
+    """Parse a timestamp like `parse_timestamp`, but keep a value it cannot parse.
+
+    The validation step then sends the entry to the rejects table with the
+    value as the API sent it, instead of loading the entry with a wrong null.
+    """
+    if isinstance(value, str) and value.strip():
+        try:
+            datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    elif value is not None and value != "" and not isinstance(value, datetime):
+        return value
+    return parse_timestamp(value, field="", entry_id=None)
+
+
 def normalize_time_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     """Return a copy of `record` in the common shape.
 
@@ -67,8 +83,12 @@ def normalize_time_entry(record: Mapping[str, Any]) -> dict[str, Any]:
         entry["id"] = str(entry_id)
     for field in TIMESTAMP_FIELDS:
         if field in entry:
-            entry[field] = parse_timestamp(entry[field], field=field, entry_id=entry_id)
+            entry[field] = _parse_or_keep(entry[field])
     start, end = entry.get("start_time"), entry.get("end_time")
+    # An unparseable value stays text for the validation step to reject.
+    span: timedelta | None = None
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        span = end - start
     duration = entry.get("duration")
     if isinstance(duration, bool) or not isinstance(duration, int | float):
         duration = None
@@ -80,10 +100,10 @@ def normalize_time_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     entry["is_running"] = running
     if running:
         entry["duration"] = None
-    elif duration is None and start is not None and end is not None:
-        entry["duration"] = int((end - start).total_seconds())
+    elif duration is None and span is not None:
+        entry["duration"] = int(span.total_seconds())
     else:
         entry["duration"] = None if duration is None else int(duration)
-    entry["has_negative_span"] = start is not None and end is not None and end < start
+    entry["has_negative_span"] = span is not None and span < timedelta(0)
     entry["deleted"] = bool(entry.get("deleted")) or entry.get("deleted_at") is not None
     return entry

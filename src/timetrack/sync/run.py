@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from timetrack.errors import DestinationError, TimetrackError
 from timetrack.http import TransportStats, build_session
+from timetrack.http.page_check import check_offset_page
 from timetrack.progress import (
     NullObserver,
     PhaseCollector,
@@ -23,8 +25,13 @@ from timetrack.redact import redact_text, redact_url
 from timetrack.settings import resolve_api_key, resolve_base_url
 from timetrack.source.arrow import add_dlt_columns_to_arrow
 from timetrack.source.deletions import apply_soft_deletions
+from timetrack.source.paginator import PAGE_OVERLAP
+from timetrack.source.profiles import get_profile
+from timetrack.source.validate import REJECTED_TABLE
 from timetrack.sync.destinations import Destination, open_destination
+from timetrack.sync.lock import hold_pipeline_lock
 from timetrack.sync.plan import plan_sync
+from timetrack.sync.recovery import discard_pending_packages
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
 
@@ -72,6 +79,7 @@ def run_sync(
     base_url = resolve_base_url(settings.base_url)
     api_key = resolve_api_key(settings.api_key).value
     stats = TransportStats()
+    profile = get_profile(settings.profile)
     if observer is not None:
         observe_transport(stats, observer)
     destination = open_destination(settings)
@@ -80,8 +88,6 @@ def run_sync(
         # read everything: an incremental slice would replace the rest away.
         logger.info("Plain Parquet files are rewritten whole: reading everything")
         settings = replace(settings, full_refresh=True)
-    pipeline = create_pipeline(settings, destination, observer=observer)
-    add_dlt_columns_to_arrow(settings.pipeline_name)
     session = build_session(
         settings.policy,
         sleep=sleep,
@@ -89,35 +95,47 @@ def run_sync(
         timeout=settings.timeout,
         concurrency=settings.concurrency,
         max_requests_per_second=settings.max_requests_per_second,
+        page_check=check_offset_page if profile.offset_pages else None,
+        overlap=PAGE_OVERLAP if profile.offset_pages else 0,
     )
-    try:
-        plan = plan_sync(
-            settings,
-            pipeline,
-            base_url=base_url,
-            api_key=api_key,
-            stats=stats,
-            sleep=sleep,
-            session=session,
-            nested_json=settings.destination == "duckdb",
-        )
-        logger.info(
-            "Syncing %s into %s (%s, cursor %s)",
-            redact_url(base_url),
-            destination.location,
-            plan.window.mode,
-            plan.window.cursor,
-        )
-        load_info = pipeline.run(
-            plan.source,
-            refresh=plan.refresh,  # type: ignore[arg-type]
-            **destination.run_options,
-        )
-    except PipelineStepFailed as error:
-        raise _translate_failure(error) from None
-    finally:
-        session.close()
-    apply_soft_deletions(pipeline, plan.deletions)
+    lock = hold_pipeline_lock(
+        settings.resolved_pipelines_dir(),
+        settings.pipeline_name,
+        wait=settings.lock_wait,
+    )
+    with lock, contextlib.closing(session):
+        pipeline = create_pipeline(settings, destination, observer=observer)
+        add_dlt_columns_to_arrow(settings.pipeline_name)
+        try:
+            discard_pending_packages(pipeline)
+            plan = plan_sync(
+                settings,
+                pipeline,
+                base_url=base_url,
+                api_key=api_key,
+                stats=stats,
+                sleep=sleep,
+                session=session,
+                nested_json=settings.destination == "duckdb",
+            )
+            logger.info(
+                "Syncing %s into %s (%s, cursor %s)",
+                redact_url(base_url),
+                destination.location,
+                plan.window.mode,
+                plan.window.cursor,
+            )
+            load_info = pipeline.run(
+                plan.source,
+                refresh=plan.refresh,  # type: ignore[arg-type]
+                **destination.run_options,
+            )
+        except PipelineStepFailed as error:
+            # dlt wraps Ctrl-C in a step failure; the CLI reports it as exit 130.
+            if isinstance(_innermost_error(error), KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            raise _translate_failure(error) from None
+        apply_soft_deletions(pipeline, plan.deletions)
 
     trace = pipeline.last_trace
     normalize_info = trace.last_normalize_info if trace else None
@@ -130,8 +148,9 @@ def run_sync(
         rows_loaded={
             table: count
             for table, count in rows.items()
-            if not table.startswith("_dlt")
+            if not table.startswith("_dlt") and table != REJECTED_TABLE
         },
+        rejected_records=rows.get(REJECTED_TABLE, 0),
         pages_fetched=stats.responses_ok,
         requests_made=stats.requests,
         retries=stats.retries,
@@ -141,11 +160,12 @@ def run_sync(
         deleted=plan.deletions.count,
     )
     logger.info(
-        "Synced %d rows in %.1f s (%d pages, %d retries)",
+        "Synced %d rows in %.1f s (%d pages, %d retries, %d rejected)",
         summary.total_rows,
         summary.elapsed_seconds,
         summary.pages_fetched,
         summary.retries,
+        summary.rejected_records,
     )
     return summary
 
@@ -179,7 +199,7 @@ def _find_timetrack_error(error: BaseException) -> TimetrackError | None:
     return None
 
 
-def _innermost_message(error: BaseException) -> str:
+def _innermost_error(error: BaseException) -> BaseException:
     current: BaseException = error
     nested: Any = getattr(current, "exception", None)
     while isinstance(nested, BaseException):
@@ -187,4 +207,9 @@ def _innermost_message(error: BaseException) -> str:
         nested = getattr(current, "exception", None)
     while current.__cause__ is not None:
         current = current.__cause__
+    return current
+
+
+def _innermost_message(error: BaseException) -> str:
+    current = _innermost_error(error)
     return str(current).splitlines()[0] if str(current) else type(current).__name__

@@ -60,6 +60,8 @@ class SyncSettings:
     """Account id for profiles that send one in a header (Harvest)."""
     concurrency: int = DEFAULT_CONCURRENCY
     max_requests_per_second: float | None = None
+    lock_wait: float = 0.0
+    """Seconds to wait for another sync of the same pipeline to finish."""
 
     def incremental_options(self) -> IncrementalOptions:
         """Return the window options of this run."""
@@ -115,6 +117,10 @@ class SyncSettings:
             raise ConfigError(
                 f"Invalid max requests per second {rate}: expected a number > 0, "
                 "or leave it unset for no limit."
+            )
+        if not math.isfinite(self.lock_wait) or self.lock_wait < 0:
+            raise ConfigError(
+                f"Invalid lock wait {self.lock_wait}: expected seconds >= 0."
             )
         self._validate_incremental()
         self._validate_paths()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["SyncSummary"]
+__all__ = ["REJECTS_EXIT_CODE", "SyncSummary"]
+
+# The CLI exit code of a sync that finished but rejected records it could not load.
+REJECTS_EXIT_CODE = 5
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class SyncSummary:
 
     Deletions that arrive as full records in a change query are not counted.
     """
+    rejected_records: int = 0
+    """Records written to the rejects table instead of loaded (see validate.py)."""
 
     @property
     def total_rows(self) -> int:

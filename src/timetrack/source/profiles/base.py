@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from dlt.sources.helpers.rest_client.paginators import BasePaginator
+
 __all__ = ["Profile", "format_iso_utc"]
 
 
@@ -34,7 +36,7 @@ class Profile:
     name: str
     entries_path: str
     data_selector: str | None
-    build_paginator: Callable[[int], dict[str, Any]]
+    build_paginator: Callable[[int], dict[str, Any] | BasePaginator]
     build_auth: Callable[[str], dict[str, Any]]
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]]
     updated_since_param: str | None
@@ -48,6 +50,9 @@ class Profile:
     format_start: Callable[[object], str | None] = format_iso_utc
     """Formats the start-time filters' values."""
     related_paths: Mapping[str, str] = field(default_factory=dict)
+    offset_pages: bool = False
+    """True when every listing returns `{"data": [...], "total": N}` offset pages,
+    which the transport then checks for malformed bodies."""
     related_selectors: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     account_header: str | None = None

@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.source.normalize import normalize_time_entry
+from timetrack.source.paginator import OverlappingOffsetPaginator
 from timetrack.source.profiles.base import Profile
 
 __all__ = ["GENERIC"]
 
 
-def _offset_paginator(limit: int) -> dict[str, Any]:
-    return {
-        "type": "offset",
-        "limit": limit,
-        "offset_param": "offset",
-        "limit_param": "limit",
-        "total_path": "total",
-    }
+def _offset_paginator(limit: int) -> OverlappingOffsetPaginator:
+    # Offset paging with `limit`, `offset` and `total`, as dlt's "offset" type,
+    # but overlapping and checked so that short pages and drift lose nothing.
+    return OverlappingOffsetPaginator(limit)
 
 
 def _query_key(api_key: str) -> dict[str, Any]:
@@ -41,6 +38,7 @@ GENERIC = Profile(
     start_from_param="start_from",
     start_to_param="start_to",
     ids_param="ids",
+    offset_pages=True,
     deleted_path="/v1/time_entries/deleted",
     related_paths={
         "projects": "/v1/projects",
