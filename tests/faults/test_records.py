@@ -71,7 +71,7 @@ def test_rejects_accumulate_across_runs(sleep: SleepRecorder, tmp_path: Path) ->
         # the record rejected by the first run loads with its next change.
         for entry in api.store.all():
             api.store.update(entry["id"], description="changed upstream")
-        api.faults = FaultPlan.for_offsets({0: [BadRecordFault("missing_id")]})
+        api.faults = FaultPlan.for_offsets({0: [BadRecordFault("missing_id", index=5)]})
         second = run_sync(settings, sleep=sleep)
     assert second.rejected_records == 1
     assert len(_rejects(settings.resolved_duckdb_path())) == 2

@@ -102,7 +102,9 @@ def test_partitions_keep_separate_state(
     definitions = build_definitions(accounts, template=template)
     for account in accounts:
         _materialize(definitions, account.name)
-    folders = sorted(path.name for path in (tmp_path / "pipelines").iterdir())
+    folders = sorted(
+        path.name for path in (tmp_path / "pipelines").iterdir() if path.is_dir()
+    )
     assert folders == ["timetrack_acme", "timetrack_globex"]
 
 

@@ -35,7 +35,7 @@ def test_sequential_sync_requests_in_order(
 ) -> None:
     run_sync(replace(settings, concurrency=1, related=()))
     offsets = [int(request.params["offset"]) for request in api.requests]
-    assert offsets == [0, 100, 200]
+    assert offsets == [0, 99, 198]
 
 
 def test_rate_limit_spaces_requests(

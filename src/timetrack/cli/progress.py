@@ -46,6 +46,11 @@ class RichProgressObserver:
         self._pages = 0
         self._retries = 0
         self._rows = 0
+        # Per path: the furthest offset read and the latest `total`. Pages that
+        # overlap or are read again count once, and each table adds its total.
+        self._reach: dict[str, int] = {}
+        self._totals: dict[str, int] = {}
+        self._unplaced_rows = 0
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.fields[phase]:<9}"),
@@ -85,14 +90,20 @@ class RichProgressObserver:
         self._progress.update(self._task, phase=name)
 
     def on_page(self, page: Page) -> None:
-        """Add the page's rows and count the page."""
+        """Count the page and the rows it reaches that no page reached before."""
         with self._lock:
             self._pages += 1
-            self._rows += page.rows
-            pages = self._pages
-        self._progress.update(
-            self._task, advance=page.rows, total=page.total, pages=pages
-        )
+            if page.offset is None:
+                self._unplaced_rows += page.rows
+            else:
+                reach = self._reach.get(page.path, 0)
+                self._reach[page.path] = max(reach, page.offset + page.rows)
+            if page.total is not None:
+                self._totals[page.path] = page.total
+            self._rows = self._unplaced_rows + sum(self._reach.values())
+            rows, pages = self._rows, self._pages
+            total = sum(self._totals.values()) if self._totals else None
+        self._progress.update(self._task, completed=rows, total=total, pages=pages)
 
     def on_retry(self, attempt: int, reason: str, wait: float) -> None:
         """Count the retry."""
