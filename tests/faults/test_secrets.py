@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from tests.conftest import FIXED_END
-from timetrack.errors import SourceError
+from timetrack.errors import ApiConnectionError, SourceError
 from timetrack.reference_api import Fault, FaultPlan, ReferenceApi
 from timetrack.sync import SyncSettings, create_pipeline, run_sync
 
@@ -138,3 +139,20 @@ def test_trace_and_state_hold_no_key(failure: str, tmp_path: Path) -> None:
     text += json.dumps(pipeline.state, default=str)
     for form in KEY_FORMS:
         assert form.decode() not in text
+
+
+def test_refused_connection_keeps_key_off_disk(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = SyncSettings(
+        base_url=f"http://127.0.0.1:{port}",
+        api_key=SECRET_KEY,
+        duckdb_path=tmp_path / "refused.duckdb",
+        pipelines_dir=tmp_path / "pipelines",
+    )
+    with pytest.raises(ApiConnectionError) as caught:
+        run_sync(settings, sleep=lambda seconds: None)
+    for path in (tmp_path / "pipelines").rglob("*"):
+        if path.is_file():
+            assert SECRET_KEY.encode() not in path.read_bytes(), path

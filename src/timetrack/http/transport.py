@@ -137,6 +137,8 @@ class RetryingAdapter(HTTPAdapter):
         attempt = 1
         while True:
             self.stats.add(requests=1)
+            reason: str | None = None
+            give_up = False
             try:
                 response = super().send(
                     request,
@@ -150,15 +152,21 @@ class RetryingAdapter(HTTPAdapter):
                 size = len(response.content)
             except _BODY_READ_ERRORS as error:
                 reason = _describe_connection_error(error, self.timeout)
-                if not (
+                give_up = not (
                     self.policy.retry_connection_errors
                     and self.policy.can_retry(attempt)
-                ):
+                )
+            if reason is not None:
+                if give_up:
+                    # Raised outside the except block: `from None` hides the
+                    # requests error, whose text quotes the full URL with the
+                    # key, from tracebacks but still keeps it as __context__,
+                    # where dlt's trace would store it.
                     raise ApiConnectionError(
                         f"{described} failed after {attempt} attempt(s): {reason}. "
                         "Check the base URL and that the API is reachable.",
                         attempts=attempt,
-                    ) from None
+                    )
                 self._wait_before_retry(request, attempt, reason, None)
                 attempt += 1
                 continue
@@ -258,7 +266,8 @@ def _error_detail(response: requests.Response) -> str:
     """Return the API's own short error text, if the body is a JSON error object."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: a deeply nested body exhausts the stdlib parser.
         return ""
     if not isinstance(body, dict):
         return ""
