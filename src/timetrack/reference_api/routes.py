@@ -128,11 +128,19 @@ def _encode_entries(
     entry_filter = parse_entry_filter(params)
     if entry_filter is None:
         return store.encode_page(offset, limit)
+    filters = tuple(
+        sorted(
+            (name, value)
+            for name, value in params.items()
+            if name not in ("offset", "limit", "api_key")
+        )
+    )
     return store.encode_matching(
         entry_filter.matches,
         offset,
         limit,
         include_deleted=entry_filter.reports_deletions,
+        cache_key=filters,
     )
 
 

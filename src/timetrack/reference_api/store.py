@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
+
+# Filtered listings kept at once; a sync pages through one or two at a time.
+_MAX_CACHED_FILTERS = 8
 
 
 def _format_utc_now(previous: object) -> str:
@@ -58,6 +61,12 @@ class EntryStore:
         # Deleted records by id, with `deleted_at` set, as APIs that report
         # deletions to incremental clients keep them.
         self._deleted: dict[int, bytes] = {}
+        # Bumped on every change, so a cached filter result is known stale.
+        self._version = 0
+        # Matching rows of recent filtered listings by their filter key, as a
+        # database index would serve them: paging through one filtered listing
+        # then costs O(page) per page instead of decoding every record.
+        self._matches: dict[Hashable, tuple[int, list[bytes]]] = {}
         in_order = True
         last_id = 0
         append_id, append_row = self._ids.append, self._rows.append
@@ -113,23 +122,39 @@ class EntryStore:
         limit: int,
         *,
         include_deleted: bool = False,
+        cache_key: Hashable | None = None,
     ) -> tuple[bytes, int]:
         """Encode a page of the records that ``match`` accepts, in id order.
 
         With ``include_deleted``, deleted records (which carry ``deleted_at``)
         are offered to ``match`` too. Returns the array and the number of
-        matching records, taken under one lock.
+        matching records, taken under one lock. Calls with the same
+        ``cache_key`` must pass the same ``match``; their result is reused
+        until the store changes.
         """
         if offset < 0 or limit < 0:
             raise ValueError(
                 f"offset and limit must be zero or positive, got {offset}, {limit}"
             )
+        key = None if cache_key is None else (cache_key, include_deleted)
         with self._lock:
+            version = self._version
+            cached = self._matches.get(key) if key is not None else None
+            if cached is not None and cached[0] == version:
+                matching = cached[1]
+                return b"[" + b",".join(matching[offset : offset + limit]) + b"]", len(
+                    matching
+                )
             pairs = list(zip(self._ids, self._rows, strict=True))
             if include_deleted:
                 pairs.extend(self._deleted.items())
                 pairs.sort(key=lambda pair: pair[0])
         matching = [row for _, row in pairs if match(orjson.loads(row))]
+        if key is not None:
+            with self._lock:
+                if len(self._matches) >= _MAX_CACHED_FILTERS:
+                    self._matches.clear()
+                self._matches[key] = (version, matching)
         page = matching[offset : offset + limit]
         return b"[" + b",".join(page) + b"]", len(matching)
 
@@ -180,6 +205,7 @@ class EntryStore:
             row = _encode(stored)
             self._ids.insert(position, record_id)
             self._rows.insert(position, row)
+            self._version += 1
             self._deleted.pop(record_id, None)
         return stored
 
@@ -201,6 +227,7 @@ class EntryStore:
             if "updated_at" not in fields:
                 record["updated_at"] = _format_utc_now(previous_updated_at)
             self._rows[position] = _encode(record)
+            self._version += 1
         return record
 
     def delete(self, record_id: int, *, report: bool = True) -> None:
@@ -215,6 +242,7 @@ class EntryStore:
             position = self._position(record_id)
             record: dict[str, Any] = orjson.loads(self._rows[position])
             del self._ids[position]
+            self._version += 1
             del self._rows[position]
             now = _format_utc_now(record.get("updated_at"))
             record["deleted_at"] = now
