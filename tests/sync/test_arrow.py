@@ -13,9 +13,11 @@ import pytest
 
 from tests.conftest import API_KEY
 from tests.helpers import column_types, read_rows
-from timetrack.reference_api import EntryStore, ReferenceApi
+from timetrack.reference_api import EntryStore, ReferenceApi, generate_entries
 from timetrack.source import TIME_ENTRY_COLUMNS
 from timetrack.source.arrow import ArrowPages, iter_batches
+from timetrack.source.normalize import normalize_time_entry
+from timetrack.source.schema import time_entry_columns
 from timetrack.sync import SyncSettings, run_sync
 
 
@@ -143,3 +145,13 @@ def test_postgres_sync_loads_arrow_batches(api: ReferenceApi, tmp_path: Path) ->
     assert summary.rows_loaded["time_entries"] == 250
     assert counts == (250, 250, 250)
     assert tags_type == ("jsonb",)
+
+
+def test_normalized_entries_become_arrow() -> None:
+    # The profile mapping step turns timestamps into datetimes before this step.
+    records = [normalize_time_entry(entry) for entry in generate_entries(300, seed=3)]
+    pages = ArrowPages(time_entry_columns(hard_delete=True))
+    table = pages(records)
+    assert isinstance(table, pa.Table)
+    assert table.num_rows == 300
+    assert pages.pages_kept == 0

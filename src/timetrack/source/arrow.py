@@ -102,9 +102,16 @@ def _to_json_list(values: list[Any]) -> pa.Array:
 
 def _to_timestamp(arrow_type: pa.DataType) -> Callable[[list[Any]], pa.Array]:
     def convert(values: list[Any]) -> pa.Array:
-        # Arrow parses ISO 8601 with "Z" or "+05:30" offsets into the UTC
-        # instant; a string it cannot parse raises, and the page falls back.
-        return pa.array(values, pa.string()).cast(arrow_type)
+        # The profile mapping step hands over aware datetimes; Arrow keeps
+        # their instant. ISO 8601 text with "Z" or "+05:30" offsets parses into
+        # the UTC instant, and a string it cannot parse raises, so the page
+        # falls back.
+        array = pa.array(values)
+        if pa.types.is_timestamp(array.type):
+            if array.type.tz is None:
+                raise TypeError("naive datetimes have no instant")
+            return array.cast(arrow_type)
+        return array.cast(pa.string()).cast(arrow_type)
 
     return convert
 
