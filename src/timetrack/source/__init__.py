@@ -34,7 +34,7 @@ from timetrack.source.reconcile import build_reconcile_resource
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
 from timetrack.source.running import build_running_timers_resource, track_running
 from timetrack.source.schema import TIME_ENTRY_COLUMNS, time_entry_columns
-from timetrack.source.validate import add_page_validation
+from timetrack.source.validate import add_page_validation, incremental_step_position
 
 __all__ = [
     "SOURCE_NAME",
@@ -73,6 +73,7 @@ def time_tracking_source(
     reconcile: ReconcileWindow | None = None,
     account_id: str | None = None,
     nested_json: bool = False,
+    arrow_pages: bool = True,
 ) -> DltSource:
     """Build the dlt source of the time-tracking API at `base_url`.
 
@@ -82,8 +83,9 @@ def time_tracking_source(
     to an incremental run of the profile's default cursor; `running_ids` are
     re-read, and `reconcile` adds a pass that finds deletions in a range.
     Related tables are loaded only when `related_paths` names them.
-    `nested_json` keeps lists of strings in json columns as Arrow lists, for
-    DuckDB only.
+    `arrow_pages` converts batches of time entries to Arrow tables with the
+    declared types, and `nested_json` keeps lists of strings in json columns as
+    Arrow lists, for DuckDB only.
     """
     key = resolve_api_key(api_key).value
     chosen = get_profile(profile) if isinstance(profile, str) else profile
@@ -174,5 +176,13 @@ def time_tracking_source(
         # argument, so its generator cannot be wrapped; its pages stay as they come.
         batch_pages(time_entries)
     add_page_validation(time_entries)
-    time_entries.add_step(ArrowPages(columns, nested_json=nested_json))
+    # Before the incremental step, so dlt compares cursors on whole Arrow
+    # columns instead of one record at a time.
+    if arrow_pages:
+        to_arrow = ArrowPages(columns, nested_json=nested_json)
+        position = incremental_step_position(time_entries)
+        if position is None:
+            time_entries.add_step(to_arrow)
+        else:
+            time_entries.add_step(to_arrow, insert_at=position)
     return source

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 import dlt
+from dlt.common.jsonpath import compile_path
 from dlt.extract.resource import DltResource
 from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.rest_api.config_setup import create_paginator
@@ -47,13 +49,23 @@ def iter_entry_pages(
             users_path,
             params=profile.page_params(limit),
             paginator=create_paginator(profile.build_paginator(limit)),  # type: ignore[arg-type]
-            data_selector=selector,
+            data_selector=compiled_selector(selector),
         )
         for user in page
     ]
     for user in users:
         path = profile.entries_path.format(user_id=user["id"])
         yield from _paginate(client, profile, path, query, limit)
+
+
+@functools.lru_cache(maxsize=16)
+def _compile(selector: str) -> Any:
+    return compile_path(selector)
+
+
+def compiled_selector(selector: str | None) -> Any:
+    """Return `selector` compiled once; dlt 1.31 compiles a string on every page."""
+    return None if selector is None else _compile(selector)
 
 
 def _paginate(
@@ -69,7 +81,7 @@ def _paginate(
         path,
         params=params,
         paginator=paginator,
-        data_selector=profile.data_selector,
+        data_selector=compiled_selector(profile.data_selector),
     ):
         yield list(page)
 
@@ -126,7 +138,7 @@ def build_users_resource(
             path,
             params=profile.page_params(limit),
             paginator=create_paginator(profile.build_paginator(limit)),  # type: ignore[arg-type]
-            data_selector=selector,
+            data_selector=compiled_selector(selector),
         ):
             everyone.extend(page)
         for user in everyone:

@@ -28,6 +28,7 @@ __all__ = [
     "PageValidator",
     "add_page_validation",
     "find_problem",
+    "incremental_step_position",
 ]
 
 logger = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ def add_page_validation(resource: DltResource) -> PageValidator:
         create_table_variant=True,
     )
     validator = PageValidator()
-    position = _validation_position(resource)
+    position = incremental_step_position(resource)
     if position is None:
         resource.add_step(validator)
     else:
@@ -153,7 +154,7 @@ def add_page_validation(resource: DltResource) -> PageValidator:
     return validator
 
 
-def _validation_position(resource: DltResource) -> int | None:
+def incremental_step_position(resource: DltResource) -> int | None:
     """Return the index of the incremental step, so validation runs before it.
 
     The incremental step compares cursor values, and an unparseable timestamp

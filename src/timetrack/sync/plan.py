@@ -49,6 +49,7 @@ def plan_sync(
     sleep: Callable[[float], None] = time.sleep,
     session: requests.Session | None = None,
     nested_json: bool = False,
+    arrow_pages: bool = True,
 ) -> SyncPlan:
     """Build the source for `settings`, reading the state `pipeline` stored.
 
@@ -90,6 +91,7 @@ def plan_sync(
         account_id=resolve_account_id(settings.account_id),
         session=session,
         nested_json=nested_json,
+        arrow_pages=arrow_pages,
     )
     # dlt's drop_data empties the tables and resets the incremental state of
     # every resource in the run before loading, so a full refresh also drops

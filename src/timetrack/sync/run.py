@@ -117,6 +117,9 @@ def run_sync(
                 sleep=sleep,
                 session=session,
                 nested_json=settings.destination == "duckdb",
+                # dlt loads Arrow tables into PostgreSQL through CSV, where an
+                # empty string comes back as NULL, so those rows stay dicts.
+                arrow_pages=settings.destination != "postgres",
             )
             logger.info(
                 "Syncing %s into %s (%s, cursor %s)",
