@@ -11,6 +11,7 @@ __all__ = [
     "REDACTED",
     "SENSITIVE_PARAMS",
     "RedactingFilter",
+    "redact_library_logs",
     "redact_text",
     "redact_url",
     "register_secret",
@@ -94,6 +95,22 @@ def _mask_query_value(match: re.Match[str]) -> str:
     # A value at the end of a sentence keeps the sentence's full stop.
     tail = "." if match.group("value").endswith(".") else ""
     return match.group("name") + REDACTED + tail
+
+
+# Loggers of libraries that log full request URLs, query string included.
+_URL_LOGGERS = ("urllib3.connectionpool", "dlt")
+
+
+def redact_library_logs() -> None:
+    """Attach a `RedactingFilter` to the loggers that quote request URLs.
+
+    A logger's filter runs before any handler sees the record, so the key is
+    gone even when an application configures its own DEBUG logging.
+    """
+    for name in _URL_LOGGERS:
+        named = logging.getLogger(name)
+        if not any(isinstance(existing, RedactingFilter) for existing in named.filters):
+            named.addFilter(RedactingFilter())
 
 
 class RedactingFilter(logging.Filter):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,25 @@ def test_mixed_changes_with_faults(sleep: SleepRecorder, tmp_path: Path) -> None
         loaded = _sync(api, sleep, tmp_path)
         upstream = api_ids(api)
     _check(loaded, upstream)
+
+
+def test_edit_during_run_skips_nothing(
+    sleep: SleepRecorder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with ReferenceApi(size=350, end=FIXED_END, api_key=API_KEY) as api:
+        first_ids = [entry["id"] for entry in api.store.all()[:3]]
+
+        def edit(store: EntryStore) -> None:
+            # The edited entries leave the run's window (updated after it
+            # started), so every later entry moves down by three.
+            later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+            for entry_id in first_ids:
+                store.update(entry_id, description="edited", updated_at=later)
+
+        api.faults = FaultPlan.script([None, changing(api.store, edit)])
+        run_sync(make_settings(api, tmp_path), sleep=sleep)
+        edited = {str(entry_id) for entry_id in first_ids}
+        expected = set(api_ids(api)) - edited
+    loaded = set(loaded_ids(tmp_path / "faults.duckdb"))
+    assert expected <= loaded
+    assert "Reading again from offset" in caplog.text

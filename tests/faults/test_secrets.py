@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -159,3 +160,20 @@ def test_refused_connection_keeps_key_off_disk(tmp_path: Path) -> None:
             content = path.read_bytes()
             for form in forms:
                 assert form.encode() not in content, path
+
+
+def test_library_debug_logs_hide_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with ReferenceApi(size=50, end=FIXED_END, api_key=SECRET_KEY) as api:
+        settings = SyncSettings(
+            base_url=api.url,
+            api_key=SECRET_KEY,
+            duckdb_path=tmp_path / "debug.duckdb",
+            pipelines_dir=tmp_path / "pipelines",
+        )
+        run_sync(settings)
+    assert "api_key=" in caplog.text
+    for form in (SECRET_KEY, quote(SECRET_KEY, safe=""), quote_plus(SECRET_KEY)):
+        assert form not in caplog.text

@@ -11,6 +11,7 @@ from timetrack import __version__
 from timetrack.http.readahead import ReadAheadAdapter
 from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT, PageCheck, TransportStats
+from timetrack.redact import redact_library_logs
 
 __all__ = ["build_session"]
 
@@ -34,6 +35,7 @@ def build_session(
     `overlap` is the records each page shares with the one before, as the
     paginator requests them, so pages are fetched ahead at the right offsets.
     """
+    redact_library_logs()
     session = requests.Session()
     adapter = ReadAheadAdapter(
         policy,

@@ -14,10 +14,11 @@ Three modes:
 The upper bound of every window is fixed when the run starts and sent to the
 API, so an entry created or changed during the run is taken by the next run.
 
-NOTE: with offset paging, an entry edited during the run leaves the window and
-shifts the later rows of the window down by one, so the row at the next page
-boundary can be skipped; the next run re-reads it only if its cursor value is
-not below the stored one. A full refresh or reconciliation repairs that case.
+An entry edited during the run leaves the window and shifts the later rows of
+the window down. The overlapping offset paginator of the generic profile sees
+the shift and reads the page again. NOTE: profiles with page-number or
+`links.next` paging have no such check, so the row at a page boundary can be
+skipped until its next change; a full refresh or reconciliation repairs it.
 """
 
 from __future__ import annotations
