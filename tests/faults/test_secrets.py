@@ -166,6 +166,9 @@ def test_library_debug_logs_hide_key(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # The CLI tests raise these loggers' levels; this test needs their DEBUG lines.
+    caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
+    caplog.set_level(logging.DEBUG, logger="dlt")
     with ReferenceApi(size=50, end=FIXED_END, api_key=SECRET_KEY) as api:
         settings = SyncSettings(
             base_url=api.url,
