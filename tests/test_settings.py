@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from timetrack.errors import ConfigError, DestinationError
+from timetrack.reference_api import ReferenceApi
 from timetrack.settings import resolve_api_key, resolve_base_url, validate_base_url
-from timetrack.sync import SyncSettings
+from timetrack.sync import SyncSettings, run_sync
 
 
 @pytest.mark.parametrize(
@@ -120,3 +121,18 @@ def test_pipelines_dir_file_is_rejected(tmp_path: Path) -> None:
 def test_bad_ipv6_base_url_is_config_error() -> None:
     with pytest.raises(ConfigError, match="Invalid base URL"):
         validate_base_url("http://[::1")
+
+
+def test_unreadable_duckdb_file_is_destination_error(tmp_path: Path) -> None:
+    path = tmp_path / "not-duckdb.duckdb"
+    path.write_text("this is not a DuckDB database\n" * 100)
+    with ReferenceApi(size=20, api_key="tt-destination-key") as api:
+        settings = SyncSettings(
+            base_url=api.url,
+            api_key="tt-destination-key",
+            duckdb_path=path,
+            pipelines_dir=tmp_path / "pipelines",
+        )
+        with pytest.raises(DestinationError) as caught:
+            run_sync(settings)
+    assert caught.value.exit_code == 4

@@ -104,7 +104,7 @@ _URL_LOGGERS = ("urllib3.connectionpool", "dlt")
 def redact_library_logs() -> None:
     """Attach a `RedactingFilter` to the loggers that quote request URLs.
 
-    A logger's filter runs before any handler sees the record, so the key is
+    A logger's filter runs before any handler receives the record, so the key is
     gone even when an application configures its own DEBUG logging.
     """
     for name in _URL_LOGGERS:

@@ -4,7 +4,7 @@ dlt's offset paginator requests one page after another. Once the first page
 reveals `total`, `ReadAheadAdapter` fetches the following pages on a bounded
 thread pool and serves dlt's sequential requests from those fetches, so the
 latency of the API is paid about once per `concurrency` pages. Every fetch
-goes through `RetryingAdapter.send`, so the retry contract holds per request.
+goes through `RetryingAdapter.send`, so the retry contract applies to each request.
 """
 
 from __future__ import annotations

@@ -239,7 +239,7 @@ def _status_error(
             attempts=attempts,
         )
     if status == 402:
-        # Toggl answers 402, not 429, once the hourly request quota is used
+        # Toggl returns 402, not 429, once the hourly request quota is used
         # up; retrying only burns more of the next hour's quota.
         hint = (
             "The API's request quota is used up (HTTP 402 Payment Required); "

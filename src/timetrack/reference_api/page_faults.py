@@ -1,7 +1,7 @@
 """Faults that respond 200 with a broken, short, shifted or inconsistent page.
 
 Each fault builds the normal page, changes its body and sends it with status
-200, so the client's transport sees a successful response and only the body
+200, so the client's transport receives a successful response and only the body
 tells that something is wrong.
 """
 

@@ -261,7 +261,7 @@ def batch_pages(resource: DltResource, max_rows: int = BATCH_ROWS) -> None:
     """Make `resource` yield batches of about `max_rows` records instead of pages.
 
     The batching wraps the resource's data generator, so every step (validation,
-    incremental cursors, `ArrowPages`) sees the batches. It runs once the
+    incremental cursors, `ArrowPages`) receives the batches. It runs once the
     generator is exhausted as well, which a step cannot do.
     """
     # NOTE: dlt 1.31 has no public way to wrap a resource's generator; this

@@ -66,7 +66,7 @@ def apply_soft_deletions(
 
     NOTE: this runs after the load has committed the run's state, so if it
     fails, these deletions are not found again by the next incremental run;
-    the error says to use --full-refresh.
+    the error names --full-refresh as the fix.
     """
     if not log.pending:
         return 0
@@ -99,7 +99,7 @@ def build_deleted_listing(
 ) -> EndpointResource | None:
     """Describe the API's listing of deleted entries, or None if it has none.
 
-    dlt's incremental on `deleted_at` asks only for deletions since the last
+    dlt's incremental on `deleted_at` requests only deletions since the last
     run. Hard mode loads the tombstones into `time_entries`; soft mode keeps
     them in `deleted_time_entries` and marks the stored rows after the load.
     """

@@ -15,7 +15,7 @@ The upper bound of every window is fixed when the run starts and sent to the
 API, so an entry created or changed during the run is taken by the next run.
 
 An entry edited during the run leaves the window and shifts the later rows of
-the window down. The overlapping offset paginator of the generic profile sees
+the window down. The overlapping offset paginator of the generic profile detects
 the shift and reads the page again. NOTE: profiles with page-number or
 `links.next` paging have no such check, so the row at a page boundary can be
 skipped until its next change; a full refresh or reconciliation repairs it.

@@ -1,6 +1,6 @@
 """Running timers: remember their ids in dlt state and refresh them on the next run.
 
-An entry found running is kept in the source state until a later run sees it
+An entry found running is kept in the source state until a later run finds it
 stopped or deleted. Each incremental run looks those ids up directly, so a timer
 stopped since the last run is updated even when its start lies outside the
 look-back window or the API does not move `updated_at` when a timer stops.

@@ -158,8 +158,8 @@ def incremental_step_position(resource: DltResource) -> int | None:
     """Return the index of the incremental step, so validation runs before it.
 
     The incremental step compares cursor values, and an unparseable timestamp
-    there would fail the whole run; after the profile's mapping, which keeps
-    such a value as text, the validator takes the record out first.
+    there would fail the whole run. The profile's mapping keeps such a value as
+    text, so the validator, placed after it, takes the record out first.
     """
     # NOTE: dlt 1.31 exposes a resource's steps only through `_pipe`.
     steps: list[Any] = resource._pipe.steps

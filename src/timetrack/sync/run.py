@@ -179,7 +179,8 @@ def _translate_failure(error: PipelineStepFailed) -> TimetrackError:
     if cause is not None:
         return cause
     text = redact_text(_innermost_message(error))
-    if error.step == "load":
+    # dlt connects to the destination in its "sync" step, before extracting.
+    if error.step in ("sync", "load"):
         return DestinationError(
             f"Loading into the destination failed: {text}. "
             "Check that the destination is reachable and its credentials are valid."
