@@ -15,7 +15,8 @@ from tests.conftest import API_KEY
 from tests.helpers import column_types, read_rows
 from timetrack.reference_api import EntryStore, ReferenceApi, generate_entries
 from timetrack.source import TIME_ENTRY_COLUMNS
-from timetrack.source.arrow import ArrowPages, iter_batches
+from timetrack.source.arrow import ArrowPages
+from timetrack.source.batches import iter_batches
 from timetrack.source.normalize import normalize_time_entry
 from timetrack.source.schema import time_entry_columns
 from timetrack.sync import SyncSettings, run_sync

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+import dlt
 import duckdb
 import pytest
 
+from tests.conftest import API_KEY
 from timetrack.errors import ConfigError
+from timetrack.http import TransportStats
 from timetrack.reference_api import ReferenceApi
+from timetrack.source import time_tracking_source
 from timetrack.sync import SyncSettings, run_sync
 
 
@@ -68,3 +76,32 @@ def test_unknown_related_rejected(settings: SyncSettings) -> None:
     with pytest.raises(ConfigError) as caught:
         run_sync(replace(settings, related=("invoices",)))
     assert "invoices" in str(caught.value)
+
+
+def test_related_fetched_after_first_answer(api: ReferenceApi, tmp_path: Path) -> None:
+    stats = TransportStats()
+    threads: dict[str, set[str]] = {}
+
+    def remember_thread(request: Any, response: Any) -> None:
+        path = urlsplit(request.url).path
+        threads.setdefault(path, set()).add(threading.current_thread().name)
+
+    stats.on_response = remember_thread
+    source = time_tracking_source(
+        api.url,
+        API_KEY,
+        stats=stats,
+        related_paths={"projects": "/v1/projects", "tags": "/v1/tags"},
+    )
+    pipeline = dlt.pipeline(
+        pipeline_name="related_threads",
+        pipelines_dir=str(tmp_path / "pipelines"),
+        destination=dlt.destinations.duckdb(str(tmp_path / "related.duckdb")),
+        dataset_name="time_tracking",
+    )
+    pipeline.run(source)
+    first = api.requests[0]
+    assert first.path == "/v1/time_entries"
+    assert threads["/v1/projects"] != {"MainThread"}
+    assert threads["/v1/tags"] != {"MainThread"}
+    assert threads["/v1/time_entries"] >= {"MainThread"}

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
+import re
 
 import requests
 
-__all__ = ["check_offset_page"]
+__all__ = ["check_offset_page", "url_offset"]
+
+
+# A regular expression is several times faster than parsing the whole query,
+# which counts for every page.
+_OFFSET = re.compile(r"[?&]offset=([^&#]*)")
+
+
+def url_offset(url: str) -> int | None:
+    """Return the `offset` query parameter of `url`: 0 when absent or blank,
+    None when it is not a whole number."""
+    match = _OFFSET.search(url)
+    value = match.group(1) if match else ""
+    if not value:
+        return 0
+    return int(value) if value.isdigit() else None
 
 
 def _request_offset(response: requests.Response) -> int | None:
     url = response.request.url if response.request is not None else response.url
-    params = dict(parse_qsl(urlsplit(url or "").query))
-    offset = params.get("offset", "0")
-    return int(offset) if offset.isdigit() else None
+    return url_offset(url or "")
 
 
 def check_offset_page(response: requests.Response) -> str | None:

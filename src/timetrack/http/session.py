@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -13,7 +15,63 @@ from timetrack.http.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from timetrack.http.transport import DEFAULT_TIMEOUT, PageCheck, TransportStats
 from timetrack.redact import redact_library_logs
 
-__all__ = ["build_session"]
+__all__ = ["TimetrackSession", "build_session"]
+
+_ENVIRONMENT_CACHE_SIZE = 64
+
+
+class TimetrackSession(requests.Session):
+    """A session that reads proxy and certificate settings once per host.
+
+    `requests` reads the environment (proxy variables, `NO_PROXY`, CA bundle
+    variables) again for every request, which cost about 0.14 ms a request on
+    the benchmark machine: a tenth of the raw fetch time of a page. The
+    settings are cached by scheme, host and the per-request arguments, so a
+    proxy variable changed during a sync applies from the next sync on.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def merge_environment_settings(  # type: ignore[override]
+        self,
+        url: str | bytes | None,
+        proxies: Any,
+        stream: Any,
+        verify: Any,
+        cert: Any,
+    ) -> dict[str, Any]:
+        """Return `requests`' merged settings, from the cache when seen before."""
+        text = url.decode() if isinstance(url, bytes) else url or ""
+        parts = urlsplit(text)
+        try:
+            key = (
+                parts.scheme,
+                parts.netloc,
+                tuple(sorted((proxies or {}).items())),
+                stream,
+                verify,
+                cert if not isinstance(cert, list) else tuple(cert),
+            )
+            hash(key)
+        except TypeError:
+            return dict(
+                super().merge_environment_settings(url, proxies, stream, verify, cert)
+            )
+        cached = self._environment.get(key)
+        if cached is None:
+            cached = dict(
+                super().merge_environment_settings(url, proxies, stream, verify, cert)
+            )
+            if len(self._environment) >= _ENVIRONMENT_CACHE_SIZE:
+                self._environment.clear()
+            self._environment[key] = cached
+        # Copies of the inner dicts: requests passes them on to the adapter.
+        return {
+            name: dict(value) if isinstance(value, dict) else value
+            for name, value in cached.items()
+        }
 
 
 def build_session(
@@ -36,7 +94,7 @@ def build_session(
     paginator requests them, so pages are fetched ahead at the right offsets.
     """
     redact_library_logs()
-    session = requests.Session()
+    session = TimetrackSession()
     adapter = ReadAheadAdapter(
         policy,
         sleep=sleep,

@@ -74,6 +74,10 @@ class TransportStats:
     # thread that sent the request, so they must be thread-safe.
     on_response: ResponseHook | None = field(default=None, repr=False)
     on_retry: RetryHook | None = field(default=None, repr=False)
+    answered: threading.Event = field(default_factory=threading.Event, repr=False)
+    """Set once the API has answered a request, or a request has given up."""
+    reachable: bool = False
+    """True once the API has answered a request, with any status."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(
@@ -94,6 +98,11 @@ def describe_request(method: str, url: str) -> str:
     paging = [f"{name} {params[name]}" for name in _PAGING_PARAMS if name in params]
     where = f" ({', '.join(paging)})" if paging else ""
     return f"{method} {parts.path or '/'}{where}"
+
+
+def _describe(request: requests.PreparedRequest) -> str:
+    # Built only for a message: parsing the URL of every request costs more.
+    return describe_request(request.method or "GET", request.url or "")
 
 
 class RetryingAdapter(HTTPAdapter):
@@ -133,7 +142,6 @@ class RetryingAdapter(HTTPAdapter):
         proxies: dict[str, str] | None = None,
     ) -> requests.Response:
         """Send `request`, retrying transient failures as the policy allows."""
-        described = describe_request(request.method or "GET", request.url or "")
         attempt = 1
         while True:
             self.stats.add(requests=1)
@@ -150,6 +158,8 @@ class RetryingAdapter(HTTPAdapter):
                 )
                 # Reading the body here puts a reset mid-body under the policy.
                 size = len(response.content)
+                self.stats.reachable = True
+                self.stats.answered.set()
             except _BODY_READ_ERRORS as error:
                 reason = _describe_connection_error(error, self.timeout)
                 give_up = not (
@@ -158,12 +168,14 @@ class RetryingAdapter(HTTPAdapter):
                 )
             if reason is not None:
                 if give_up:
+                    self.stats.answered.set()
                     # Raised outside the except block: `from None` hides the
                     # requests error, whose text quotes the full URL with the
                     # key, from tracebacks but still keeps it as __context__,
                     # where dlt's trace would store it.
                     raise ApiConnectionError(
-                        f"{described} failed after {attempt} attempt(s): {reason}. "
+                        f"{_describe(request)} failed after {attempt} attempt(s): "
+                        f"{reason}. "
                         "Check the base URL and that the API is reachable.",
                         attempts=attempt,
                     )
@@ -181,7 +193,8 @@ class RetryingAdapter(HTTPAdapter):
                     return response
                 if not self.policy.can_retry(attempt):
                     raise PageError(
-                        f"{described} returned an unusable page after {attempt} "
+                        f"{_describe(request)} returned an unusable page after "
+                        f"{attempt} "
                         f"attempt(s): {problem}. The API sent a malformed response; "
                         "try again later, and report it to the API provider if it "
                         "persists."
@@ -199,7 +212,7 @@ class RetryingAdapter(HTTPAdapter):
                 self._wait_before_retry(request, attempt, f"HTTP {status}", retry_after)
                 attempt += 1
                 continue
-            raise _status_error(described, response, attempt)
+            raise _status_error(_describe(request), response, attempt)
 
     def _wait_before_retry(
         self,

@@ -20,21 +20,25 @@ from timetrack.http.page_check import check_offset_page
 from timetrack.http.session import build_session
 from timetrack.http.transport import DEFAULT_TIMEOUT
 from timetrack.settings import resolve_api_key, validate_base_url
-from timetrack.source.arrow import ArrowPages, batch_pages, compile_data_selectors
+from timetrack.source.arrow import compile_data_selectors
+from timetrack.source.batches import batch_pages
 from timetrack.source.deletions import DeletionLog, build_deleted_listing
+from timetrack.source.entry_batches import TimeEntryBatches
 from timetrack.source.incremental import (
     EntryWindow,
     IncrementalOptions,
     plan_entry_window,
 )
+from timetrack.source.jsonpath_cache import install_jsonpath_cache
 from timetrack.source.lookup import build_users_resource
 from timetrack.source.paginator import PAGE_OVERLAP
 from timetrack.source.profiles import Profile, build_profile_headers, get_profile
 from timetrack.source.reconcile import build_reconcile_resource
+from timetrack.source.related import fetch_alongside
 from timetrack.source.rest_config import PAGE_LIMIT, build_rest_api_config
-from timetrack.source.running import build_running_timers_resource, track_running
+from timetrack.source.running import build_running_timers_resource
 from timetrack.source.schema import TIME_ENTRY_COLUMNS, time_entry_columns
-from timetrack.source.validate import add_page_validation, incremental_step_position
+from timetrack.source.validate import declare_rejected_table, incremental_step_position
 
 __all__ = [
     "SOURCE_NAME",
@@ -44,6 +48,8 @@ __all__ = [
 ]
 
 SOURCE_NAME = "timetrack"
+
+install_jsonpath_cache()
 
 
 @dataclass(frozen=True)
@@ -83,13 +89,15 @@ def time_tracking_source(
     to an incremental run of the profile's default cursor; `running_ids` are
     re-read, and `reconcile` adds a pass that finds deletions in a range.
     Related tables are loaded only when `related_paths` names them.
-    `arrow_pages` converts batches of time entries to Arrow tables with the
-    declared types, and `nested_json` keeps lists of strings in json columns as
-    Arrow lists, for DuckDB only.
+    `arrow_pages` hands time entries to dlt as Arrow tables with the declared
+    types (normalized on whole columns where the batch allows it), and
+    `nested_json` keeps lists of strings in json columns as Arrow lists, for
+    DuckDB only.
     """
     key = resolve_api_key(api_key).value
     chosen = get_profile(profile) if isinstance(profile, str) else profile
     if session is None:
+        stats = stats or TransportStats()
         session = build_session(
             policy,
             sleep=sleep,
@@ -158,7 +166,7 @@ def time_tracking_source(
         incremental=window.incremental,
         params=window.params,
         columns=columns,
-        entry_steps=[track_running],
+        batch_normalize=True,
         related_paths=related_paths,
         extra_resources=extra,
         headers=headers,
@@ -170,19 +178,25 @@ def time_tracking_source(
     # Added after the config is validated, which deep-copies it; these
     # resources read through the same client and session as the others.
     source.resources.add(*custom)
+    for name in related_paths or {}:
+        resource = source.resources.get(name)
+        if resource is None or resource.is_transformer:
+            continue
+        if chosen.per_user and name == "users":
+            continue  # the parent of the per-user listings
+        fetch_alongside(resource, stats)
     time_entries = source.resources["time_entries"]
     if not time_entries.is_transformer:
         # A per-user listing (a transformer over users) takes each user as its
         # argument, so its generator cannot be wrapped; its pages stay as they come.
         batch_pages(time_entries)
-    add_page_validation(time_entries)
-    # Before the incremental step, so dlt compares cursors on whole Arrow
-    # columns instead of one record at a time.
-    if arrow_pages:
-        to_arrow = ArrowPages(columns, nested_json=nested_json)
-        position = incremental_step_position(time_entries)
-        if position is None:
-            time_entries.add_step(to_arrow)
-        else:
-            time_entries.add_step(to_arrow, insert_at=position)
+    declare_rejected_table(time_entries)
+    # Before the incremental step: it compares cursors on whole Arrow columns
+    # instead of one record at a time, and never sees an unparseable value.
+    entries_step = TimeEntryBatches(columns, arrow=arrow_pages, nested_json=nested_json)
+    position = incremental_step_position(time_entries)
+    if position is None:
+        time_entries.add_step(entries_step)
+    else:
+        time_entries.add_step(entries_step, insert_at=position)
     return source

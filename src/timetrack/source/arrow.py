@@ -8,7 +8,7 @@ types lets dlt write the page to a load file as is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import dlt
@@ -16,27 +16,18 @@ import orjson
 import pyarrow as pa
 from dlt.common.jsonpath import compile_path
 from dlt.extract.items_transform import ItemTransform
-from dlt.extract.resource import DltResource
 from dlt.sources.rest_api.typing import RESTAPIConfig
 
 __all__ = [
-    "BATCH_ROWS",
     "ArrowPages",
     "add_dlt_columns_to_arrow",
-    "batch_pages",
     "build_arrow_schema",
+    "build_converters",
     "compile_data_selectors",
     "convert_page",
-    "iter_batches",
 ]
 
 logger = logging.getLogger(__name__)
-
-# Records per item handed to dlt. dlt spends a fixed time on every Arrow item
-# (schema computation and checks), so 100-record pages would pay it a thousand
-# times per 100,000 records. Ten thousand records as dicts take roughly
-# 10 MB (an estimate).
-BATCH_ROWS = 10_000
 
 # dlt stores timezone-aware timestamps as UTC microseconds in DuckDB and
 # PostgreSQL, so the page is cast straight to that type.
@@ -130,9 +121,10 @@ def _to_type(arrow_type: pa.DataType) -> Callable[[list[Any]], pa.Array]:
     return convert
 
 
-def _build_converters(
+def build_converters(
     schema: pa.Schema, columns: Mapping[str, Mapping[str, Any]], nested_json: bool
 ) -> list[Callable[[list[Any]], pa.Array]]:
+    """Return one function per field of `schema` that builds its Arrow array."""
     converters: list[Callable[[list[Any]], pa.Array]] = []
     for field in schema:
         data_type = columns[field.name]["data_type"]
@@ -196,7 +188,7 @@ class ArrowPages(ItemTransform[Any, dict[str, Any]]):
     ) -> None:
         super().__init__(lambda item: item)
         self.schema = build_arrow_schema(columns)
-        self._converters = _build_converters(self.schema, columns, nested_json)
+        self.converters = build_converters(self.schema, columns, nested_json)
         self.pages_converted = 0
         self.pages_kept = 0
 
@@ -206,7 +198,7 @@ class ArrowPages(ItemTransform[Any, dict[str, Any]]):
             return item
         if not all(isinstance(row, dict) for row in item):
             return item
-        table = convert_page(item, self.schema, self._converters)
+        table = convert_page(item, self.schema, self.converters)
         if table is None:
             self.pages_kept += 1
             return item
@@ -233,50 +225,6 @@ def compile_data_selectors(config: RESTAPIConfig) -> RESTAPIConfig:
         resources.append(resource)
     compiled: RESTAPIConfig = {**config, "resources": resources}
     return compiled
-
-
-def iter_batches(pages: Iterable[Any], max_rows: int = BATCH_ROWS) -> Iterator[Any]:
-    """Join consecutive pages of dicts into lists of at least `max_rows` records.
-
-    Anything that is not a non-empty list of dicts ends the current batch and
-    passes through unchanged, so the order of items is kept.
-    """
-    batch: list[Any] = []
-    for page in pages:
-        if isinstance(page, list) and page and isinstance(page[0], dict):
-            batch.extend(page)
-            if len(batch) >= max_rows:
-                yield batch
-                batch = []
-            continue
-        if batch:
-            yield batch
-            batch = []
-        yield page
-    if batch:
-        yield batch
-
-
-def batch_pages(resource: DltResource, max_rows: int = BATCH_ROWS) -> None:
-    """Make `resource` yield batches of about `max_rows` records instead of pages.
-
-    The batching wraps the resource's data generator, so every step (validation,
-    incremental cursors, `ArrowPages`) receives the batches. It runs once the
-    generator is exhausted as well, which a step cannot do.
-    """
-    # NOTE: dlt 1.31 has no public way to wrap a resource's generator; this
-    # uses `DltResource._pipe` and `Pipe.replace_gen`, which may change.
-    pipe: Any = resource._pipe
-    generator: Any = pipe.gen
-    if callable(generator):
-        factory: Callable[[], Iterable[Any]] = generator
-
-        def batched() -> Iterator[Any]:
-            return iter_batches(factory(), max_rows)
-
-        pipe.replace_gen(batched)
-    elif isinstance(generator, Iterable):
-        pipe.replace_gen(iter_batches(generator, max_rows))
 
 
 def add_dlt_columns_to_arrow(pipeline_name: str) -> None:

@@ -87,11 +87,12 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         super().init_request(request)
 
     def _record_ids(self, records: list[Any]) -> list[str]:
-        ids = []
-        for record in records:
-            if isinstance(record, dict) and record.get(self.id_field) is not None:
-                ids.append(str(record[self.id_field]))
-        return ids
+        field = self.id_field
+        return [
+            str(value)
+            for record in records
+            if isinstance(record, dict) and (value := record.get(field)) is not None
+        ]
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
         records = data or []

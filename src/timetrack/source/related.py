@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from dlt.extract.resource import DltResource
 from dlt.sources.rest_api.typing import EndpointResource
 
 from timetrack.errors import ConfigError
+from timetrack.http.transport import TransportStats
 from timetrack.source.profiles.base import Profile
 from timetrack.source.schema import RELATED_COLUMNS
 
-__all__ = ["RELATED_RESOURCES", "build_related_resources", "resolve_related_paths"]
+__all__ = [
+    "RELATED_RESOURCES",
+    "build_related_resources",
+    "fetch_alongside",
+    "resolve_related_paths",
+]
 
 RELATED_RESOURCES = ("projects", "users", "clients", "tags")
+
+# How long a related table waits for the API's first answer before it sends
+# its own request anyway.
+_FIRST_ANSWER_WAIT = 60.0
 
 
 def _string_id(record: dict[str, Any]) -> dict[str, Any]:
@@ -72,3 +83,29 @@ def build_related_resources(
         }
         resources.append(resource)
     return resources
+
+
+def fetch_alongside(resource: DltResource, stats: TransportStats | None = None) -> None:
+    """Extract `resource` on dlt's worker threads, alongside the other resources.
+
+    A related table then costs no round trip of its own against an API with
+    latency. With `stats`, its first request waits until the API has answered
+    once, and is not sent when the first request gave up: an unreachable API
+    is then reported by one request and its retries, not by one per table.
+    """
+    # NOTE: `parallelized` in a rest_api resource config does not take effect
+    # in dlt 1.31, so the resource is wrapped here; `Pipe.replace_gen` is the
+    # same private API that `batches.batch_pages` uses.
+    pipe: Any = resource._pipe
+    generator: Any = pipe.gen
+    if stats is not None and callable(generator):
+        factory: Callable[[], Iterable[Any]] = generator
+
+        def after_first_answer() -> Iterator[Any]:
+            stats.answered.wait(_FIRST_ANSWER_WAIT)
+            if stats.answered.is_set() and not stats.reachable:
+                return
+            yield from factory()
+
+        pipe.replace_gen(after_first_answer)
+    resource.parallelize()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -29,7 +29,7 @@ def build_rest_api_config(
     incremental: dict[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
     columns: dict[str, dict[str, Any]] | None = None,
-    entry_steps: list[Callable[[dict[str, Any]], Any]] | None = None,
+    batch_normalize: bool = False,
     related_paths: Mapping[str, str] | None = None,
     extra_resources: list[EndpointResource] | None = None,
     headers: Mapping[str, str] | None = None,
@@ -39,8 +39,10 @@ def build_rest_api_config(
 
     Retries are not configured here: `session` carries timetrack's retry policy,
     because dlt's default client retries every 5xx five times with factor 1.
-    `incremental` and `params` come from `source.incremental`; `entry_steps`
-    run on each time entry after the profile's mapping, in order.
+    `incremental` and `params` come from `source.incremental`. Each time entry
+    is mapped with the profile's `normalize`, one record at a time; with
+    `batch_normalize` only the profile's `reshape` runs per record, and the
+    caller adds a step that normalizes whole batches (`TimeEntryBatches`).
     """
     endpoint: dict[str, Any] = {
         "path": profile.entries_path,
@@ -62,8 +64,11 @@ def build_rest_api_config(
         endpoint["params"] = endpoint_params
     if incremental is not None:
         endpoint["incremental"] = incremental
-    steps: list[dict[str, Any]] = [{"map": profile.normalize}]
-    steps.extend({"map": step} for step in entry_steps or [])
+    steps: list[dict[str, Any]] = []
+    if not batch_normalize:
+        steps.append({"map": profile.normalize})
+    elif profile.reshape is not None:
+        steps.append({"map": profile.reshape})
     time_entries: EndpointResource = {
         "name": "time_entries",
         "endpoint": endpoint,  # type: ignore[typeddict-item]

@@ -8,10 +8,12 @@ look-back window or the API does not move `updated_at` when a timer stops.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import dlt
+import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.extract.resource import DltResource
 from dlt.sources.helpers.rest_client.client import RESTClient
 
@@ -24,6 +26,8 @@ __all__ = [
     "build_running_timers_resource",
     "read_running_ids",
     "track_running",
+    "track_running_entries",
+    "track_running_table",
 ]
 
 RUNNING_STATE_KEY = "running_timer_ids"
@@ -47,6 +51,43 @@ def track_running(entry: dict[str, Any]) -> dict[str, Any]:
     else:
         state.pop(str(entry_id), None)
     return entry
+
+
+def _update_state(
+    ids: Iterable[Any], running: Iterable[bool], state: dict[str, bool] | None
+) -> None:
+    if state is None:
+        state = _running_state()
+    for entry_id, is_running in zip(ids, running, strict=True):
+        if entry_id is None:
+            continue
+        if is_running:
+            state[str(entry_id)] = True
+        elif state:
+            state.pop(str(entry_id), None)
+
+
+def track_running_entries(
+    entries: Sequence[Mapping[str, Any]], state: dict[str, bool] | None = None
+) -> None:
+    """Track a batch of entries as `track_running` does, reading the state once.
+
+    `state` defaults to the running-timer ids in the current dlt source state.
+    """
+    _update_state(
+        (entry.get("id") for entry in entries),
+        (
+            bool(entry.get("is_running")) and not entry.get("deleted")
+            for entry in entries
+        ),
+        state,
+    )
+
+
+def track_running_table(table: pa.Table, state: dict[str, bool] | None = None) -> None:
+    """Track the entries of a normalized Arrow table as `track_running` does."""
+    running = pc.and_(table.column("is_running"), pc.invert(table.column("deleted")))
+    _update_state(table.column("id").to_pylist(), running.to_pylist(), state)
 
 
 def read_running_ids(state: Mapping[str, Any], source_name: str) -> list[str]:

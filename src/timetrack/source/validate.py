@@ -2,31 +2,30 @@
 
 A record without an `id`, with a null `id`, or with a timestamp that does not
 parse would either break the whole load (the primary key is not null) or load
-wrong. `PageValidator` is a step on the resource that passes good records on
-as a page. It drops records already read in this run, because overlapping
-pages repeat them. Each bad record goes to `time_entries__rejected` as raw JSON
-with the reason and the page offset, and dlt adds the `_dlt_load_id` column.
+wrong. `PageValidator` splits a batch into good records and rejects. It drops
+records already read in this run, because overlapping pages repeat them. Each
+bad record goes to `time_entries__rejected` as raw JSON with the reason and the
+offset of its page, and dlt adds the `_dlt_load_id` column.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-import dlt
 from dlt.extract.incremental import Incremental, IncrementalResourceWrapper
-from dlt.extract.items_transform import ItemTransform
 from dlt.extract.resource import DltResource
+
+from timetrack.source.normalize import TIMESTAMP_FIELDS
 
 __all__ = [
     "REJECTED_TABLE",
     "REJECT_COLUMNS",
     "PageValidator",
-    "add_page_validation",
+    "declare_rejected_table",
     "find_problem",
     "incremental_step_position",
 ]
@@ -40,8 +39,6 @@ REJECT_COLUMNS: dict[str, dict[str, Any]] = {
     "reason": {"data_type": "text", "nullable": False},
     "page_offset": {"data_type": "bigint", "nullable": True},
 }
-
-TIMESTAMP_FIELDS = ("start_time", "end_time", "created_at", "updated_at")
 
 
 def find_problem(record: Any, id_field: str = "id") -> str | None:
@@ -65,26 +62,14 @@ def find_problem(record: Any, id_field: str = "id") -> str | None:
     return None
 
 
-def _page_offset(page: Any) -> int | None:
-    """Read the offset from the request of a dlt `PageData`, if the page has one."""
-    response = getattr(page, "response", None)
-    request = getattr(response, "request", None)
-    url = getattr(request, "url", None)
-    if not isinstance(url, str):
-        return None
-    offset = dict(parse_qsl(urlsplit(url).query)).get("offset", "0")
-    return int(offset) if offset.isdigit() else None
-
-
-class PageValidator(ItemTransform[Any]):
-    """Resource step that splits each page into valid records and rejects.
+class PageValidator:
+    """Splits records into valid ones and rejects, and drops repeated records.
 
     It counts rejects in `rejected` and repeated records in `repeated`. One
     instance serves one run, because it remembers the ids it has passed on.
     """
 
     def __init__(self, id_field: str = "id") -> None:
-        super().__init__(lambda item: item)
         self.id_field = id_field
         self.rejected = 0
         self.repeated = 0
@@ -92,19 +77,30 @@ class PageValidator(ItemTransform[Any]):
         # Overlapping pages and repeated passes can return a bad record again.
         self._rejected_records: set[str] = set()
 
-    def __call__(self, item: Any, meta: Any = None) -> Iterator[Any]:
-        records: Sequence[Any] = item if isinstance(item, list) else [item]
-        offset = _page_offset(item)
+    def split(
+        self,
+        records: Sequence[Any],
+        offset_of: Callable[[int], int | None] = lambda index: None,
+    ) -> tuple[list[Any], list[dict[str, Any]]]:
+        """Return the valid records not seen before and the new rejects' rows.
+
+        `offset_of` maps a record's index to the offset of its page, which
+        each reject row keeps.
+        """
         valid: list[Any] = []
         rejects: list[dict[str, Any]] = []
-        for record in records:
+        for index, record in enumerate(records):
             problem = find_problem(record, self.id_field)
             if problem is not None:
                 raw = json.dumps(record, ensure_ascii=False, default=str)
                 if raw not in self._rejected_records:
                     self._rejected_records.add(raw)
                     rejects.append(
-                        {"record": raw, "reason": problem, "page_offset": offset}
+                        {
+                            "record": raw,
+                            "reason": problem,
+                            "page_offset": offset_of(index),
+                        }
                     )
                 continue
             record_id = str(record[self.id_field])
@@ -115,19 +111,33 @@ class PageValidator(ItemTransform[Any]):
             valid.append(record)
         if rejects:
             self.rejected += len(rejects)
+            offsets = sorted({str(reject["page_offset"]) for reject in rejects})
             logger.warning(
-                "Rejected %d record(s) of the page at offset %s: %s",
+                "Rejected %d record(s) of the pages at offsets %s: %s",
                 len(rejects),
-                offset,
+                ", ".join(offsets),
                 "; ".join(sorted({reject["reason"] for reject in rejects})),
             )
-            yield dlt.mark.with_table_name(rejects, REJECTED_TABLE)
-        if valid:
-            yield valid
+        return valid, rejects
+
+    def keep_new(self, ids: Iterable[str]) -> list[bool] | None:
+        """Mark which of `ids` were not passed on before; None when all are new."""
+        passed = self._passed_ids
+        keep: list[bool] = []
+        repeated = 0
+        for record_id in ids:
+            if record_id in passed:
+                keep.append(False)
+                repeated += 1
+            else:
+                passed.add(record_id)
+                keep.append(True)
+        self.repeated += repeated
+        return keep if repeated else None
 
 
-def add_page_validation(resource: DltResource) -> PageValidator:
-    """Add a `PageValidator` step to `resource` and declare the rejects table.
+def declare_rejected_table(resource: DltResource) -> None:
+    """Declare the rejects table as a variant of `resource`'s table.
 
     The rejects table is a plain log: appended to, never merged, no primary key.
     dlt starts a table variant from a copy of the resource's hints, so the
@@ -145,21 +155,15 @@ def add_page_validation(resource: DltResource) -> PageValidator:
         merge_key=[],
         create_table_variant=True,
     )
-    validator = PageValidator()
-    position = incremental_step_position(resource)
-    if position is None:
-        resource.add_step(validator)
-    else:
-        resource.add_step(validator, insert_at=position)
-    return validator
 
 
 def incremental_step_position(resource: DltResource) -> int | None:
     """Return the index of the incremental step, so validation runs before it.
 
     The incremental step compares cursor values, and an unparseable timestamp
-    there would fail the whole run. The profile's mapping keeps such a value as
-    text, so the validator, placed after it, takes the record out first.
+    there would fail the whole run. The normalization keeps such a value as
+    text, so the validation, placed before the incremental step, takes the
+    record out first.
     """
     # NOTE: dlt 1.31 exposes a resource's steps only through `_pipe`.
     steps: list[Any] = resource._pipe.steps

@@ -83,11 +83,16 @@ def open_destination(settings: SyncSettings) -> Destination:
     name = settings.destination
     if name == "duckdb":
         path = settings.resolved_duckdb_path()
+        credentials = DuckDbCredentials(
+            None,  # type: ignore[arg-type]
+            global_config=DUCKDB_SETTINGS,
+        )
+        # Set, not parsed: dlt parses a path by trying it as an SQLAlchemy URL
+        # first, which imports SQLAlchemy before the sync can start.
+        credentials.database = str(path)
         return Destination(
             name=name,
-            factory=dlt.destinations.duckdb(
-                credentials=DuckDbCredentials(str(path), global_config=DUCKDB_SETTINGS)
-            ),
+            factory=dlt.destinations.duckdb(credentials=credentials),
             location=f"DuckDB file {path} (dataset {settings.dataset_name})",
         )
     if name == "postgres":

@@ -34,6 +34,7 @@ from timetrack.sync.plan import plan_sync
 from timetrack.sync.recovery import discard_pending_packages
 from timetrack.sync.settings import SyncSettings
 from timetrack.sync.summary import SyncSummary
+from timetrack.sync.warmup import warm_imports
 
 __all__ = ["create_pipeline", "run_sync"]
 
@@ -128,6 +129,9 @@ def run_sync(
                 plan.window.mode,
                 plan.window.cursor,
             )
+            # The extract step waits on the API; the imports of the later
+            # steps can run meanwhile.
+            warm_imports(settings.destination)
             load_info = pipeline.run(
                 plan.source,
                 refresh=plan.refresh,  # type: ignore[arg-type]

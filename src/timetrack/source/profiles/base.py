@@ -9,6 +9,8 @@ from typing import Any
 
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 
+from timetrack.source.normalize import normalize_time_entry
+
 __all__ = ["Profile", "format_iso_utc"]
 
 
@@ -38,7 +40,9 @@ class Profile:
     data_selector: str | None
     build_paginator: Callable[[int], dict[str, Any] | BasePaginator]
     build_auth: Callable[[str], dict[str, Any]]
-    normalize: Callable[[Mapping[str, Any]], dict[str, Any]]
+    reshape: Callable[[Mapping[str, Any]], dict[str, Any]] | None
+    """Maps an API entry onto the common field names, values as the API sent
+    them; None when the API already uses them. `normalize` then sets the types."""
     updated_since_param: str | None
     updated_before_param: str | None
     start_from_param: str | None
@@ -64,6 +68,10 @@ class Profile:
     users_path: str | None = None
     """For APIs that list entries per user: the users path, which `entries_path`
     follows with `{user_id}` in it."""
+
+    def normalize(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Map one API entry onto the common columns, with their types."""
+        return normalize_time_entry(self.reshape(record) if self.reshape else record)
 
     @property
     def per_user(self) -> bool:

@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from timetrack.source.normalize import normalize_time_entry
 from timetrack.source.profiles.base import Profile, format_iso_utc
 
 __all__ = ["CLOCKIFY", "map_clockify_entry", "parse_iso_duration"]
@@ -60,7 +59,7 @@ def _page_number(limit: int) -> dict[str, Any]:
 
 
 def map_clockify_entry(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a Clockify entry onto the common columns."""
+    """Map a Clockify entry onto the common field names."""
     interval = record.get("timeInterval") or {}
     entry: dict[str, Any] = {
         "id": record.get("id"),
@@ -73,7 +72,7 @@ def map_clockify_entry(record: Mapping[str, Any]) -> dict[str, Any]:
         "billable": record.get("billable"),
         "tags": record.get("tagIds") or [],
     }
-    return normalize_time_entry(entry)
+    return entry
 
 
 CLOCKIFY = Profile(
@@ -82,7 +81,7 @@ CLOCKIFY = Profile(
     data_selector=None,
     build_paginator=_page_number,
     build_auth=_header_key,
-    normalize=map_clockify_entry,
+    reshape=map_clockify_entry,
     updated_since_param=None,
     updated_before_param=None,
     start_from_param="start",

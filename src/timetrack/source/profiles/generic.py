@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from timetrack.source.normalize import normalize_time_entry
 from timetrack.source.paginator import OverlappingOffsetPaginator
 from timetrack.source.profiles.base import Profile
 
@@ -32,7 +31,7 @@ GENERIC = Profile(
     data_selector="data",
     build_paginator=_offset_paginator,
     build_auth=_query_key,
-    normalize=normalize_time_entry,
+    reshape=None,
     updated_since_param="updated_since",
     updated_before_param="updated_before",
     start_from_param="start_from",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from timetrack.source.normalize import normalize_time_entry, parse_timestamp
+from timetrack.source.normalize import parse_timestamp
 from timetrack.source.profiles.base import Profile, format_iso_utc
 
 __all__ = ["HARVEST", "format_day", "map_harvest_entry"]
@@ -43,7 +43,7 @@ def _nested_id(value: object) -> str | None:
 
 
 def map_harvest_entry(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a Harvest entry onto the common columns."""
+    """Map a Harvest entry onto the common field names."""
     entry_id = record.get("id")
     start = parse_timestamp(
         record.get("timer_started_at"), field="timer_started_at", entry_id=entry_id
@@ -78,7 +78,7 @@ def map_harvest_entry(record: Mapping[str, Any]) -> dict[str, Any]:
         "updated_at": record.get("updated_at"),
         "spent_date": record.get("spent_date"),
     }
-    return normalize_time_entry(entry)
+    return entry
 
 
 HARVEST = Profile(
@@ -87,7 +87,7 @@ HARVEST = Profile(
     data_selector="time_entries",
     build_paginator=_links_next,
     build_auth=_bearer,
-    normalize=map_harvest_entry,
+    reshape=map_harvest_entry,
     updated_since_param="updated_since",
     updated_before_param=None,
     start_from_param="from",

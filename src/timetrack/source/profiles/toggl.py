@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from timetrack.redact import register_secret
-from timetrack.source.normalize import normalize_time_entry
 from timetrack.source.profiles.base import Profile, format_iso_utc
 
 __all__ = ["TOGGL", "format_unix_seconds", "map_toggl_entry"]
@@ -47,7 +46,7 @@ def _single_page(limit: int) -> dict[str, Any]:
 
 
 def map_toggl_entry(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a Toggl entry onto the common columns."""
+    """Map a Toggl entry onto the common field names."""
     entry: dict[str, Any] = {
         "id": record.get("id"),
         "start_time": record.get("start"),
@@ -65,7 +64,7 @@ def map_toggl_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("project_id", "user_id", "workspace_id"):
         if entry[name] is not None:
             entry[name] = str(entry[name])
-    return normalize_time_entry(entry)
+    return entry
 
 
 TOGGL = Profile(
@@ -74,7 +73,7 @@ TOGGL = Profile(
     data_selector=None,
     build_paginator=_single_page,
     build_auth=_basic_auth,
-    normalize=map_toggl_entry,
+    reshape=map_toggl_entry,
     updated_since_param="since",
     updated_before_param=None,
     start_from_param="start_date",
