@@ -46,7 +46,7 @@ def test_report_json_by_user(synced_duckdb: Path) -> None:
     report = json.loads(stdout)
     assert report["timezone"] == "Europe/Berlin"
     assert report["now"] == "2026-11-30T15:00:00+00:00"
-    assert [row["key"] for row in report["rows"]] == ["u1", "u2", "u3"]
+    assert [row["key"] for row in report["rows"]] == ["1", "2", "3"]
     assert [row["hours"] for row in report["rows"]] == [5.0, 1.5, 1.5]
     assert [row["running"] for row in report["rows"]] == [False, False, True]
 
@@ -88,3 +88,35 @@ def test_report_unwritable_plot_exits_2(synced_duckdb: Path, tmp_path: Path) -> 
     code, _, stderr = _invoke(synced_duckdb, "--plot", str(target))
     assert code == 2
     assert "Could not write" in stderr
+
+
+def test_report_table_by_project_names(synced_duckdb: Path) -> None:
+    code, stdout, _ = _invoke(synced_duckdb, "--by", "project")
+    assert code == 0, stdout
+    rows = [line for line in stdout.splitlines() if line.startswith("│")]
+    website = next(row for row in rows if "Website redesign (10)" in row)
+    assert "5.00" in website
+    assert any("Mobile app [beta] (11)" in row for row in rows)
+    project_12 = next(row for row in rows if row.startswith("│ 12 "))
+    assert "0.50" in project_12
+
+
+def test_report_json_rows_have_name(synced_duckdb: Path) -> None:
+    code, stdout, _ = _invoke(synced_duckdb, "--by", "project", "--json")
+    assert code == 0, stdout
+    rows = json.loads(stdout)["rows"]
+    assert [row["name"] for row in rows] == [
+        "Website redesign",
+        "Mobile app [beta]",
+        None,
+        None,
+    ]
+    assert [row["key"] for row in rows] == ["10", "11", "(no project)", "12"]
+    assert list(rows[0]) == [
+        "key",
+        "name",
+        "hours",
+        "running_hours",
+        "entries",
+        "running",
+    ]

@@ -1,14 +1,15 @@
-"""Report numbers against the hand-computed data set in conftest.py."""
+"""Report numbers against the hand-computed data set in conftest.py, per destination."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.report.conftest import NOW
+from tests.report.conftest import NOW, SyncedData
 from timetrack.errors import ConfigError
 from timetrack.report import (
     Bucket,
@@ -25,7 +26,7 @@ NOV_30 = date(2026, 11, 30)
 
 
 def _report(
-    path: Path,
+    data: SyncedData,
     grouping: Grouping = Grouping.DAY,
     zone: str = "Europe/Berlin",
     since: date = NOV_29,
@@ -33,7 +34,7 @@ def _report(
     now: datetime = NOW,
 ) -> Report:
     return generate_report(
-        DuckDBEntryReader(path),
+        data.reader(),
         since=since,
         until=until,
         zone=ZoneInfo(zone),
@@ -46,49 +47,45 @@ def _by_key(report: Report) -> dict[str, Bucket]:
     return {bucket.key: bucket for bucket in report.buckets}
 
 
-def test_days_in_berlin(synced_duckdb: Path) -> None:
-    buckets = _by_key(_report(synced_duckdb))
+def test_days_in_berlin(synced: SyncedData) -> None:
+    buckets = _by_key(_report(synced))
     assert list(buckets) == ["2026-11-29", "2026-11-30"]
     assert buckets["2026-11-29"].hours == pytest.approx(3.5)
     assert buckets["2026-11-30"].hours == pytest.approx(4.5)
 
 
-def test_days_count_entries(synced_duckdb: Path) -> None:
-    buckets = _by_key(_report(synced_duckdb))
+def test_days_count_entries(synced: SyncedData) -> None:
+    buckets = _by_key(_report(synced))
     assert buckets["2026-11-29"].entries == 3
     assert buckets["2026-11-30"].entries == 5
 
 
-def test_midnight_entry_split(synced_duckdb: Path) -> None:
-    # Project p10 on the 29th is entry 1 alone: 22:00 to midnight in Berlin.
-    first_day = _report(
-        synced_duckdb, grouping=Grouping.PROJECT, since=NOV_29, until=NOV_29
-    )
-    second_day = _report(
-        synced_duckdb, grouping=Grouping.PROJECT, since=NOV_30, until=NOV_30
-    )
-    assert _by_key(first_day)["p10"].hours == pytest.approx(2.0)
-    assert _by_key(second_day)["p10"].hours == pytest.approx(3.0)
+def test_midnight_entry_split(synced: SyncedData) -> None:
+    # Project 10 on the 29th is entry 1 alone: 22:00 to midnight in Berlin.
+    first_day = _report(synced, grouping=Grouping.PROJECT, since=NOV_29, until=NOV_29)
+    second_day = _report(synced, grouping=Grouping.PROJECT, since=NOV_30, until=NOV_30)
+    assert _by_key(first_day)["10"].hours == pytest.approx(2.0)
+    assert _by_key(second_day)["10"].hours == pytest.approx(3.0)
 
 
-def test_running_timer_marked(synced_duckdb: Path) -> None:
-    buckets = _by_key(_report(synced_duckdb))
+def test_running_timer_marked(synced: SyncedData) -> None:
+    buckets = _by_key(_report(synced))
     assert buckets["2026-11-30"].running
     assert buckets["2026-11-30"].running_hours == pytest.approx(1.0)
     assert not buckets["2026-11-29"].running
 
 
-def test_running_timer_counts_to_now(synced_duckdb: Path) -> None:
+def test_running_timer_counts_to_now(synced: SyncedData) -> None:
     later = NOW + timedelta(minutes=30)
-    buckets = _by_key(_report(synced_duckdb, now=later))
+    buckets = _by_key(_report(synced, now=later))
     assert buckets["2026-11-30"].running_hours == pytest.approx(1.5)
     assert buckets["2026-11-30"].hours == pytest.approx(5.0)
 
 
-def test_running_timer_crosses_midnight(synced_duckdb: Path) -> None:
+def test_running_timer_crosses_midnight(synced: SyncedData) -> None:
     # 14:00Z on the 30th to 01:00Z on 2 December: 10 h, 24 h and 1 h in UTC.
     report = _report(
-        synced_duckdb,
+        synced,
         zone="UTC",
         since=NOV_30,
         until=date(2026, 12, 2),
@@ -100,16 +97,16 @@ def test_running_timer_crosses_midnight(synced_duckdb: Path) -> None:
     )
 
 
-def test_days_in_utc(synced_duckdb: Path) -> None:
-    buckets = _by_key(_report(synced_duckdb, zone="UTC"))
+def test_days_in_utc(synced: SyncedData) -> None:
+    buckets = _by_key(_report(synced, zone="UTC"))
     assert buckets["2026-11-29"].hours == pytest.approx(5.0)
     assert buckets["2026-11-30"].hours == pytest.approx(2.5)
     assert buckets["2026-11-29"].entries == 4
     assert buckets["2026-11-30"].entries == 4
 
 
-def test_weeks_count_entry_once(synced_duckdb: Path) -> None:
-    report = _report(synced_duckdb, grouping=Grouping.WEEK, since=date(2026, 11, 23))
+def test_weeks_count_entry_once(synced: SyncedData) -> None:
+    report = _report(synced, grouping=Grouping.WEEK, since=date(2026, 11, 23))
     buckets = _by_key(report)
     assert list(buckets) == ["2026-11-23", "2026-11-30"]
     assert buckets["2026-11-23"].hours == pytest.approx(5.0)
@@ -117,20 +114,20 @@ def test_weeks_count_entry_once(synced_duckdb: Path) -> None:
     assert buckets["2026-11-30"].hours == pytest.approx(4.5)
 
 
-def test_projects_sorted_by_hours(synced_duckdb: Path) -> None:
-    report = _report(synced_duckdb, grouping=Grouping.PROJECT)
+def test_projects_sorted_by_hours(synced: SyncedData) -> None:
+    report = _report(synced, grouping=Grouping.PROJECT)
     hours = [(bucket.key, round(bucket.hours, 6)) for bucket in report.buckets]
-    assert hours == [("p10", 5.0), ("p11", 1.5), ("(no project)", 1.0), ("p12", 0.5)]
+    assert hours == [("10", 5.0), ("11", 1.5), ("(no project)", 1.0), ("12", 0.5)]
 
 
-def test_users_tie_sorted_by_key(synced_duckdb: Path) -> None:
-    report = _report(synced_duckdb, grouping=Grouping.USER)
+def test_users_tie_sorted_by_key(synced: SyncedData) -> None:
+    report = _report(synced, grouping=Grouping.USER)
     hours = [(bucket.key, round(bucket.hours, 6)) for bucket in report.buckets]
-    assert hours == [("u1", 5.0), ("u2", 1.5), ("u3", 1.5)]
+    assert hours == [("1", 5.0), ("2", 1.5), ("3", 1.5)]
 
 
-def test_empty_days_listed(synced_duckdb: Path) -> None:
-    report = _report(synced_duckdb, since=date(2026, 12, 1), until=date(2026, 12, 3))
+def test_empty_days_listed(synced: SyncedData) -> None:
+    report = _report(synced, since=date(2026, 12, 1), until=date(2026, 12, 3))
     assert [bucket.key for bucket in report.buckets] == [
         "2026-12-01",
         "2026-12-02",
@@ -139,24 +136,41 @@ def test_empty_days_listed(synced_duckdb: Path) -> None:
     assert report.total_hours == 0
 
 
-def test_period_reversed_rejected(synced_duckdb: Path) -> None:
+def test_period_reversed_rejected(synced: SyncedData) -> None:
     with pytest.raises(ConfigError) as caught:
-        _report(synced_duckdb, since=NOV_30, until=NOV_29)
+        _report(synced, since=NOV_30, until=NOV_29)
     assert "2026-11-30 is after until 2026-11-29" in str(caught.value)
 
 
 def test_missing_file_names_fix(tmp_path: Path) -> None:
+    reader = DuckDBEntryReader(tmp_path / "absent.duckdb")
     with pytest.raises(ConfigError) as caught:
-        _report(tmp_path / "absent.duckdb")
+        generate_report(reader, zone=BERLIN, now=NOW)
     assert "absent.duckdb not found" in str(caught.value)
     assert "timetrack sync" in str(caught.value)
 
 
-def test_missing_dataset_names_fix(synced_duckdb: Path) -> None:
+def test_missing_dataset_names_fix(synced: SyncedData) -> None:
+    reader = replace(synced, dataset="no_such_dataset_tt").reader()
+    with pytest.raises(ConfigError) as caught:
+        reader.read_entries(NOW - timedelta(days=1), NOW)
+    message = str(caught.value)
+    assert "No table no_such_dataset_tt.time_entries" in message
+    assert "--dataset" in message
+    assert "\n" not in message
+
+
+def test_missing_dataset_lists_others(synced_duckdb: Path) -> None:
     reader = DuckDBEntryReader(synced_duckdb, dataset="other")
     with pytest.raises(ConfigError) as caught:
         reader.read_entries(NOW - timedelta(days=1), NOW)
-    assert "No table other.time_entries" in str(caught.value)
+    assert "Datasets with time entries there: time_tracking." in str(caught.value)
+
+
+def test_invalid_dataset_rejected(synced_duckdb: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        DuckDBEntryReader(synced_duckdb, dataset="time-tracking")
+    assert "Invalid dataset name 'time-tracking'" in str(caught.value)
 
 
 def test_split_by_day_dst_day_has_25_hours() -> None:

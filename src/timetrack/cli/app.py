@@ -352,9 +352,17 @@ def report(
             help="Count running timers up to this ISO 8601 time; default: now."
         ),
     ] = None,
-    duckdb_path: Annotated[Path, typer.Option(help="DuckDB file a sync wrote.")] = Path(
-        "timetrack.duckdb"
-    ),
+    destination: Annotated[
+        str, typer.Option(help="Destination the sync loaded into: duckdb or postgres.")
+    ] = "duckdb",
+    duckdb_path: Annotated[
+        Path | None,
+        typer.Option(help="DuckDB file a sync wrote; default: timetrack.duckdb."),
+    ] = None,
+    credentials: Annotated[
+        str | None,
+        typer.Option(help="Destination connection string (PostgreSQL)."),
+    ] = None,
     dataset: Annotated[
         str, typer.Option(help="Dataset (schema) name.")
     ] = "time_tracking",
@@ -370,16 +378,30 @@ def report(
     log_format: LogFormatOption = LogFormat.TEXT,
     json_output: JsonOutput = False,
 ) -> None:
-    """Show hours by day, week, project or user from the synced tables."""
-    from timetrack.report import DuckDBEntryReader, generate_report, parse_day
+    """Show hours by day, week, project or user from the synced tables.
+
+    Exits with 2 for invalid options or a missing file or table, and 4 when the
+    destination cannot be read.
+    """
+    from timetrack.report import generate_report, open_entry_reader, parse_day
     from timetrack.report.render import build_table, write_html, write_png
     from timetrack.report.zones import resolve_zone
 
     configure_logging(_log_level(verbose, quiet), stderr, log_format.value)
     try:
         zone = resolve_zone(tz)
+        # The sync's settings resolve the DuckDB file and the credentials, so
+        # a report reads from where `sync` with the same options loaded.
+        reader = open_entry_reader(
+            SyncSettings(
+                destination=destination,
+                duckdb_path=duckdb_path,
+                credentials=credentials,
+                dataset_name=dataset,
+            )
+        )
         result = generate_report(
-            DuckDBEntryReader(duckdb_path.resolve(), dataset),
+            reader,
             since=parse_day(since, "--since") if since else None,
             until=parse_day(until, "--until") if until else None,
             zone=zone,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -33,7 +33,8 @@ class Bucket:
 
     `seconds` includes `running_seconds`, the part that running timers add up to
     the report's `now`. `entries` counts the entries with time in this bucket, so
-    an entry that crosses midnight counts on both days.
+    an entry that crosses midnight counts on both days. `name` is the project's
+    or user's name when the related table has one for `key`, else None.
     """
 
     key: str
@@ -41,6 +42,14 @@ class Bucket:
     running_seconds: float
     entries: int
     running_entries: int
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The row's text: `name (key)` when the name is known, else the key."""
+        if self.name is None:
+            return self.key
+        return f"{self.name} ({self.key})"
 
     @property
     def hours(self) -> float:
@@ -91,6 +100,7 @@ class Report:
             "rows": [
                 {
                     "key": bucket.key,
+                    "name": bucket.name,
                     "hours": round(bucket.hours, 6),
                     "running_hours": round(bucket.running_hours, 6),
                     "entries": bucket.entries,
@@ -138,13 +148,14 @@ class _Accumulator:
             self.running_seconds += seconds
             self.running_ids.add(entry.id)
 
-    def to_bucket(self, key: str) -> Bucket:
+    def to_bucket(self, key: str, name: str | None) -> Bucket:
         return Bucket(
             key=key,
             seconds=self.seconds,
             running_seconds=self.running_seconds,
             entries=len(self.entry_ids),
             running_entries=len(self.running_ids),
+            name=name,
         )
 
 
@@ -156,13 +167,15 @@ def build_report(
     zone: tzinfo,
     grouping: Grouping = Grouping.DAY,
     now: datetime | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Report:
     """Sum the hours of `entries` on the days `since` to `until` in `zone`.
 
     Each entry is split at midnight in `zone`, and only its days inside the
     period count. A running timer counts up to `now` (default: the current time).
     Day and week reports list every day or week of the period, empty ones too.
-    Project and user reports list the groups with time, by hours, largest first.
+    Project and user reports list the groups with time, by hours, largest first,
+    and take each bucket's name from `names` ({id: name}) where it has the id.
     """
     if since > until:
         raise ConfigError(
@@ -193,7 +206,11 @@ def build_report(
             key = _group_key(entry, day, grouping)
             groups.setdefault(key, _Accumulator()).add(entry, seconds)
 
-    buckets = [accumulator.to_bucket(key) for key, accumulator in groups.items()]
+    known = names if grouping in (Grouping.PROJECT, Grouping.USER) else None
+    buckets = [
+        accumulator.to_bucket(key, None if known is None else known.get(key))
+        for key, accumulator in groups.items()
+    ]
     if grouping in (Grouping.DAY, Grouping.WEEK):
         buckets.sort(key=lambda bucket: bucket.key)
     else:

@@ -29,12 +29,20 @@ class TimeEntry:
 
 
 class EntryReader(Protocol):
-    """A source of synced time entries: one implementation per destination."""
+    """A source of synced time entries and names: one implementation per destination."""
 
     def read_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
         """Return the entries that overlap the UTC interval [start, end).
 
         Running timers that started before `end` are included, and zero-length
         entries at `start` too.
+        """
+        ...
+
+    def read_names(self, table: str) -> dict[str, str]:
+        """Return {id: name} from the related table `table` (projects, users).
+
+        Returns {} when the table or its `name` column does not exist, so a
+        report without names shows ids.
         """
         ...

@@ -9,10 +9,19 @@ from timetrack.report.buckets import Grouping, Report, build_report
 from timetrack.report.entries import EntryReader
 from timetrack.report.zones import period_bounds
 
-__all__ = ["DEFAULT_DAYS", "generate_report", "parse_day", "resolve_period"]
+__all__ = [
+    "DEFAULT_DAYS",
+    "NAME_TABLES",
+    "generate_report",
+    "parse_day",
+    "resolve_period",
+]
 
 # The default period: this many days, ending today.
 DEFAULT_DAYS = 7
+
+# The related table that names the ids of each grouping, as `sync` loads them.
+NAME_TABLES = {Grouping.PROJECT: "projects", Grouping.USER: "users"}
 
 
 def parse_day(value: str, option: str) -> date:
@@ -48,11 +57,23 @@ def generate_report(
     grouping: Grouping = Grouping.DAY,
     now: datetime | None = None,
 ) -> Report:
-    """Read the entries of the period from `reader` and sum their hours."""
+    """Read the entries of the period from `reader` and sum their hours.
+
+    Project and user reports also read the names of the ids from the related
+    table, and show ids alone where it has none.
+    """
     current = now or datetime.now(UTC)
     first, last = resolve_period(since, until, zone, current)
     start, end = period_bounds(first, last, zone)
     entries = reader.read_entries(start, end)
+    table = NAME_TABLES.get(grouping)
+    names = reader.read_names(table) if table is not None else None
     return build_report(
-        entries, since=first, until=last, zone=zone, grouping=grouping, now=current
+        entries,
+        since=first,
+        until=last,
+        zone=zone,
+        grouping=grouping,
+        now=current,
+        names=names,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from timetrack.errors import ConfigError
 from timetrack.report.buckets import Grouping, Report
@@ -45,8 +46,9 @@ def build_table(report: Report) -> Table:
     table.add_column("hours", justify="right")
     table.add_column("timer")
     for bucket in report.buckets:
+        # Text, not str: Rich would read brackets in a project name as markup.
         table.add_row(
-            bucket.key,
+            Text(bucket.label),
             f"{bucket.entries:,}",
             f"{bucket.hours:,.2f}",
             _RUNNING_MARK if bucket.running else "",
@@ -70,7 +72,7 @@ def render_png(report: Report) -> bytes:
     figure = figure_class(figsize=_FIGURE_SIZE, dpi=_DPI)
     canvas_class(figure)
     axes = figure.add_subplot()
-    keys = [bucket.key for bucket in report.buckets]
+    keys = [bucket.label for bucket in report.buckets]
     positions = list(range(len(keys)))
     finished = [bucket.hours - bucket.running_hours for bucket in report.buckets]
     running = [bucket.running_hours for bucket in report.buckets]
@@ -110,7 +112,7 @@ def write_html(report: Report, path: Path) -> None:
     header = html.escape(_KEY_HEADERS[report.grouping])
     rows = "\n".join(
         "<tr>"
-        f"<td>{html.escape(bucket.key)}</td>"
+        f"<td>{html.escape(bucket.label)}</td>"
         f'<td class="n">{bucket.entries:,}</td>'
         f'<td class="n">{bucket.hours:,.2f}</td>'
         f"<td>{_RUNNING_MARK if bucket.running else ''}</td>"

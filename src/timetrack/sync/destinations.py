@@ -30,6 +30,8 @@ __all__ = [
     "TABLE_FORMATS",
     "Destination",
     "check_postgres_reachable",
+    "connect_postgres",
+    "describe_postgres",
     "open_destination",
     "resolve_postgres_credentials",
 ]
@@ -102,7 +104,7 @@ def open_destination(settings: SyncSettings) -> Destination:
             name=name,
             factory=dlt.destinations.postgres(credentials=credentials),
             location=(
-                f"PostgreSQL {_describe_postgres(credentials)} "
+                f"PostgreSQL {describe_postgres(credentials)} "
                 f"(dataset {settings.dataset_name})"
             ),
         )
@@ -147,6 +149,16 @@ def check_postgres_reachable(credentials: Any) -> None:
     Checking before the sync starts means an unreachable server or a rejected
     login stops the run before any page is fetched or anything is written.
     """
+    connect_postgres(credentials).close()
+    logger.debug("PostgreSQL %s is reachable", describe_postgres(credentials))
+
+
+def connect_postgres(credentials: Any) -> Any:
+    """Return a new psycopg2 connection with dlt's PostgresCredentials.
+
+    Raises ConfigError when psycopg2 is not installed, and DestinationError,
+    with the server and the redacted cause in one line, when the connection fails.
+    """
     try:
         import psycopg2
     except ImportError:
@@ -155,23 +167,22 @@ def check_postgres_reachable(credentials: Any) -> None:
             'pip install "timetrack[postgres]".'
         ) from None
 
-    where = _describe_postgres(credentials)
     try:
-        connection = psycopg2.connect(
+        return psycopg2.connect(
             credentials.to_native_representation(),
             connect_timeout=int(credentials.connect_timeout),
         )
     except psycopg2.Error as error:
         cause = _first_line(redact_text(str(error))) or type(error).__name__
         raise DestinationError(
-            f"Cannot connect to PostgreSQL {where}: {cause}. Check that the server "
-            f"is running and the credentials in {_POSTGRES_PLACES} are right."
+            f"Cannot connect to PostgreSQL {describe_postgres(credentials)}: {cause}. "
+            "Check that the server is running and the credentials in "
+            f"{_POSTGRES_PLACES} are right."
         ) from None
-    connection.close()
-    logger.debug("PostgreSQL %s is reachable", where)
 
 
-def _describe_postgres(credentials: Any) -> str:
+def describe_postgres(credentials: Any) -> str:
+    """Return `user@host:port/database` of `credentials`, without the password."""
     user = credentials.username or "?"
     return f"{user}@{credentials.host}:{credentials.port}/{credentials.database}"
 

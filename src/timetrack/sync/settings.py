@@ -17,7 +17,7 @@ from timetrack.source.incremental import DEFAULT_LOOKBACK, IncrementalOptions
 from timetrack.source.rest_config import PAGE_LIMIT
 from timetrack.sync.destinations import SUPPORTED_DESTINATIONS, TABLE_FORMATS
 
-__all__ = ["DEFAULT_PIPELINES_DIR", "SyncSettings"]
+__all__ = ["DEFAULT_PIPELINES_DIR", "SyncSettings", "validate_name"]
 
 # Pipeline state lives next to the data by default, not in a per-user folder,
 # so two projects (or two test runs) never pick up each other's state by name.
@@ -26,6 +26,16 @@ DEFAULT_PIPELINES_DIR = Path(".timetrack") / "pipelines"
 # Lower case only: dlt normalizes "MyData" to "my_data", and a summary naming a
 # dataset that does not exist under that spelling would mislead.
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def validate_name(label: str, value: str) -> None:
+    """Raise ConfigError unless `value` is a valid dataset, pipeline or table name."""
+    if not _NAME.match(value):
+        raise ConfigError(
+            f"Invalid {label} {value!r}: use lower-case letters, digits and "
+            "underscores, starting with a letter or underscore (at most 63 "
+            "characters)."
+        )
 
 
 @dataclass(frozen=True)
@@ -90,16 +100,8 @@ class SyncSettings:
                 f"Table format {self.table_format!r} needs --destination filesystem, "
                 f"not {self.destination!r}."
             )
-        for label, value in (
-            ("dataset name", self.dataset_name),
-            ("pipeline name", self.pipeline_name),
-        ):
-            if not _NAME.match(value):
-                raise ConfigError(
-                    f"Invalid {label} {value!r}: use lower-case letters, digits and "
-                    "underscores, starting with a letter or underscore (at most 63 "
-                    "characters)."
-                )
+        validate_name("dataset name", self.dataset_name)
+        validate_name("pipeline name", self.pipeline_name)
         if not 1 <= self.limit <= 10_000:
             raise ConfigError(f"Invalid page limit {self.limit}: expected 1 to 10000.")
         if not math.isfinite(self.timeout) or self.timeout <= 0:
