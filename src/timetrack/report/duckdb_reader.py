@@ -16,6 +16,7 @@ from timetrack.report.tables import (
     build_entry,
     build_names,
     check_entry_columns,
+    live_rows_condition,
 )
 from timetrack.sync.settings import validate_name
 
@@ -108,6 +109,7 @@ class DuckDBEntryReader:
             ' where "start_time" is not null'
             ' and epoch_us("start_time") < ?'
             ' and ("end_time" is null or epoch_us("end_time") >= ?)'
+            f"{live_rows_condition(columns)}"
             ' order by "start_time", "id"'
         )
 

@@ -17,6 +17,7 @@ from timetrack.report.tables import (
     build_entry,
     build_names,
     check_entry_columns,
+    live_rows_condition,
 )
 from timetrack.sync.destinations import connect_postgres, describe_postgres
 from timetrack.sync.settings import validate_name
@@ -68,6 +69,7 @@ class PostgresEntryReader:
                 " from {table}"
                 ' where "start_time" is not null and "start_time" < %s'
                 ' and ("end_time" is null or "end_time" >= %s)'
+                f"{live_rows_condition(columns)}"
                 ' order by "start_time", "id"'
             ).format(
                 optional=sql.SQL(", ").join(optional),

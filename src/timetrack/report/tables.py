@@ -16,6 +16,7 @@ __all__ = [
     "build_entry",
     "build_names",
     "check_entry_columns",
+    "live_rows_condition",
 ]
 
 ENTRIES_TABLE = "time_entries"
@@ -32,6 +33,17 @@ NAME_COLUMNS = ("id", "name")
 
 # A missing-table error lists at most this many datasets that have the table.
 _MAX_LISTED_DATASETS = 5
+
+
+def live_rows_condition(columns: set[str]) -> str:
+    """Return the SQL condition that leaves out rows kept as deleted, or "".
+
+    With `--deletions soft` a deleted entry stays in the table with `deleted`
+    true. Reports count only the entries the API still has.
+    """
+    if "deleted" not in columns:
+        return ""
+    return ' and not coalesce("deleted", false)'
 
 
 def check_entry_columns(
