@@ -201,19 +201,35 @@ def run_child(name: str, url: str, concurrency: int, workdir: Path) -> None:
     print(_RESULT_PREFIX + json.dumps({"rows": rows, "seconds": seconds}), flush=True)
 
 
+def _settle(seconds: float) -> None:
+    """Let the previous contender's writes reach the disk before the next starts.
+
+    Plain dlt writes several hundred MB of load files, and the kernel flushes
+    them while the next contender runs unless they are flushed here first.
+    """
+    os.sync()
+    time.sleep(seconds)
+
+
 def run_benchmark(
     size: int,
     latency: float,
     concurrency: int,
     contenders: Sequence[str],
     repeat: int,
+    settle: float = 2.0,
 ) -> list[list[Result]]:
-    """Run every contender `repeat` times against one reference API."""
+    """Run every contender `repeat` times against one reference API.
+
+    Before each contender, writes are flushed and the run pauses `settle`
+    seconds.
+    """
     rounds: list[list[Result]] = []
     with serve_reference_api(size, latency) as url:
         for _ in range(repeat):
             results = []
             for name in contenders:
+                _settle(settle)
                 with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as folder:
                     results.append(
                         run_contender(name, url, size, concurrency, Path(folder))
@@ -274,6 +290,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"comma-separated subset of {', '.join(CONTENDERS)}",
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds to run")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=2.0,
+        help="seconds to pause before each contender, after flushing writes",
+    )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -300,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.concurrency,
         arguments.contender_names,
         arguments.repeat,
+        arguments.settle,
     )
     print(
         f"size {arguments.size}, latency {arguments.latency} s, "

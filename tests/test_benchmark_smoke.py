@@ -20,6 +20,8 @@ def test_benchmark_runs_every_contender() -> None:
             "2",
             "--contenders",
             "raw,dlt,timetrack,rerun",
+            "--settle",
+            "0",
         ],
         capture_output=True,
         text=True,
