@@ -11,6 +11,7 @@ import requests
 from dlt.common.runtime.collector import NullCollector
 
 from timetrack.http import TransportStats
+from timetrack.memory import release_free_memory
 
 __all__ = [
     "PHASES",
@@ -119,6 +120,12 @@ class PhaseCollector(NullCollector):
         self.observer = observer
 
     def on_start_trace_step(self, trace: Any, step: Any, pipeline: Any) -> None:
-        """Forward the step to the observer when it is a phase."""
+        """Forward the step to the observer when it is a phase.
+
+        Before normalize and load, the memory the previous step freed goes back
+        to the operating system, so the next step's peak does not stack on it.
+        """
+        if step in ("normalize", "load"):
+            release_free_memory()
         if step in PHASES:
             self.observer.on_phase(str(step))

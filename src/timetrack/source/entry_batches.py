@@ -80,7 +80,7 @@ class TimeEntryBatches(ItemTransform[Any]):
         return self.running_state() if self.running_state is not None else None
 
     def _drop_repeated(self, table: pa.Table) -> pa.Table:
-        keep = self.validator.keep_new(table.column("id").to_pylist())
+        keep = self.validator.keep_new(table.column("id"))
         return table if keep is None else table.filter(pa.array(keep, pa.bool_()))
 
     def _record_path(self, records: list[Any], item: Any) -> Iterator[Any]:

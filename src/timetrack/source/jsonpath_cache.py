@@ -12,20 +12,28 @@ can parse every path.
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from typing import Any
 
 import dlt.common.jsonpath as dlt_jsonpath
-from jsonpath_ng.ext.parser import (  # type: ignore[import-untyped]
-    ExtendedJsonPathParser,
-)
 
 __all__ = ["install_jsonpath_cache", "parse_path"]
 
 _CACHE_SIZE = 256
 
 _lock = threading.Lock()
-_parsers: dict[bool, ExtendedJsonPathParser] = {}
+_parsers: dict[bool, Any] = {}
+
+
+def _new_parser(debug: bool) -> Any:
+    # Imported by name: jsonpath-ng ships type hints from 1.17 on but not
+    # before, and dlt 1.31 allows both.
+    module = importlib.import_module("jsonpath_ng.ext.parser")
+    parser_class = module.ExtendedJsonPathParser
+    # jsonpath-ng 1.17 deprecates the debug argument, so it is passed only
+    # when set.
+    return parser_class(debug=True) if debug else parser_class()
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -35,7 +43,7 @@ def parse_path(path: str, debug: bool = False) -> Any:
     with _lock:
         parser = _parsers.get(debug)
         if parser is None:
-            parser = _parsers[debug] = ExtendedJsonPathParser(debug=debug)
+            parser = _parsers[debug] = _new_parser(debug)
         return parser.parse(path)
 
 

@@ -18,6 +18,7 @@ from dlt.sources.helpers.requests import Request, Response
 from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 
 from timetrack.errors import PageError
+from timetrack.source.seen_ids import SeenIds
 
 __all__ = ["MAX_PASSES", "PAGE_OVERLAP", "OverlappingOffsetPaginator"]
 
@@ -67,13 +68,13 @@ class OverlappingOffsetPaginator(OffsetPaginator):
     def _reset_run(self) -> None:
         self.pass_number = 1
         self.requests = 0
-        self.read_ids: set[str] = set()
+        self.read_ids = SeenIds()
         self.page_size = self.limit
         self._reset_pass()
 
     def _reset_pass(self) -> None:
         self.current_value = 0
-        self._covered: set[str] = set()
+        self._covered = SeenIds()
         self._anchor: str | None = None
         self._stepped_back = False
         self._pass_changed = False

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import pyarrow as pa
 from dlt.extract.incremental import Incremental, IncrementalResourceWrapper
 from dlt.extract.resource import DltResource
 
 from timetrack.source.normalize import TIMESTAMP_FIELDS
+from timetrack.source.seen_ids import SeenIds
 
 __all__ = [
     "REJECTED_TABLE",
@@ -73,7 +75,7 @@ class PageValidator:
         self.id_field = id_field
         self.rejected = 0
         self.repeated = 0
-        self._passed_ids: set[str] = set()
+        self._passed_ids = SeenIds()
         # Overlapping pages and repeated passes can return a bad record again.
         self._rejected_records: set[str] = set()
 
@@ -87,28 +89,25 @@ class PageValidator:
         `offset_of` maps a record's index to the offset of its page, which
         each reject row keeps.
         """
-        valid: list[Any] = []
+        candidates: list[Any] = []
         rejects: list[dict[str, Any]] = []
         for index, record in enumerate(records):
             problem = find_problem(record, self.id_field)
-            if problem is not None:
-                raw = json.dumps(record, ensure_ascii=False, default=str)
-                if raw not in self._rejected_records:
-                    self._rejected_records.add(raw)
-                    rejects.append(
-                        {
-                            "record": raw,
-                            "reason": problem,
-                            "page_offset": offset_of(index),
-                        }
-                    )
+            if problem is None:
+                candidates.append(record)
                 continue
-            record_id = str(record[self.id_field])
-            if record_id in self._passed_ids:
-                self.repeated += 1
-                continue
-            self._passed_ids.add(record_id)
-            valid.append(record)
+            raw = json.dumps(record, ensure_ascii=False, default=str)
+            if raw not in self._rejected_records:
+                self._rejected_records.add(raw)
+                rejects.append(
+                    {"record": raw, "reason": problem, "page_offset": offset_of(index)}
+                )
+        keep = self.keep_new([str(record[self.id_field]) for record in candidates])
+        valid = (
+            candidates
+            if keep is None
+            else [record for record, new in zip(candidates, keep, strict=True) if new]
+        )
         if rejects:
             self.rejected += len(rejects)
             offsets = sorted({str(reject["page_offset"]) for reject in rejects})
@@ -120,18 +119,10 @@ class PageValidator:
             )
         return valid, rejects
 
-    def keep_new(self, ids: Iterable[str]) -> list[bool] | None:
+    def keep_new(self, ids: Sequence[str] | pa.ChunkedArray) -> list[bool] | None:
         """Mark which of `ids` were not passed on before; None when all are new."""
-        passed = self._passed_ids
-        keep: list[bool] = []
-        repeated = 0
-        for record_id in ids:
-            if record_id in passed:
-                keep.append(False)
-                repeated += 1
-            else:
-                passed.add(record_id)
-                keep.append(True)
+        keep = self._passed_ids.add_new(ids)
+        repeated = len(keep) - sum(keep)
         self.repeated += repeated
         return keep if repeated else None
 

@@ -55,7 +55,7 @@ _POSTGRES_PLACES = (
 # 700 MB. With a limit it spills to `<file>.tmp` instead. Insertion order is
 # not needed because merge deduplicates on the key.
 DUCKDB_SETTINGS = {
-    "memory_limit": "64MB",
+    "memory_limit": "32MB",
     "preserve_insertion_order": False,
     "threads": 1,
 }
