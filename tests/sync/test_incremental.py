@@ -318,6 +318,17 @@ def test_full_refresh_drops_vanished_rows(
     _assert_destination_equals_api(settings.resolved_duckdb_path(), api)
 
 
+def test_full_refresh_stores_cursor(api: ReferenceApi, settings: SyncSettings) -> None:
+    run_sync(replace(settings, full_refresh=True))
+    latest = max(_instant(entry["updated_at"]) for entry in api.store.all())
+    assert _state_value(settings, "updated_at") == latest
+    api.clear_requests()
+    run_sync(settings)
+    changes = [p for p in _entry_requests(api) if "updated_since" in p]
+    assert len(changes) == 1
+    _assert_destination_equals_api(settings.resolved_duckdb_path(), api)
+
+
 def test_backfill_keeps_incremental_state(
     api: ReferenceApi, settings: SyncSettings
 ) -> None:

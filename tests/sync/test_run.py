@@ -194,6 +194,19 @@ def test_rejected_key_fails_clearly(settings: SyncSettings) -> None:
     assert "401" in str(caught.value)
 
 
+def test_rejected_key_names_its_origin(
+    settings: SyncSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__TIMETRACK__API_KEY", "wrong-source-key-77")
+    with pytest.raises(ApiAuthError) as caught:
+        run_sync(replace(settings, api_key=None))
+    message = str(caught.value)
+    assert "environment variable SOURCES__TIMETRACK__API_KEY" in message
+    assert "set a valid key there" in message
+    assert "wrong-source-key-77" not in message
+    assert len(message.splitlines()) == 1
+
+
 def test_missing_key_names_both_places(settings: SyncSettings) -> None:
     with pytest.raises(ConfigError) as caught:
         run_sync(replace(settings, api_key=None))

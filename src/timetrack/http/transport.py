@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 30.0
 
 # Query parameters that locate a page; error messages name them.
+# The fix a rejected key message suggests when the key's origin is not known.
+REJECTED_KEY_HINT = "Set a valid key as API_KEY or as api_key in .dlt/secrets.toml."
+
 _PAGING_PARAMS = ("offset", "limit", "page", "per_page", "page-size", "cursor")
 
 # Statuses that mean "try again later", even once the retries are used up.
@@ -247,7 +250,7 @@ def _status_error(
     if status in (401, 403):
         return ApiAuthError(
             f"{described} failed with {label}: the API key was rejected. "
-            "Set a valid key as API_KEY or as api_key in .dlt/secrets.toml.",
+            f"{REJECTED_KEY_HINT}",
             status=status,
             attempts=attempts,
         )

@@ -7,7 +7,9 @@ Three modes:
   changed since that value. With the `start_time` cursor it requests entries
   started since that value minus a look-back window, so edits to recent entries
   are seen, while older edits are not.
-- full refresh: no filter; the caller also drops the stored data and state.
+- full refresh: the incremental request with no stored cursor, after the caller
+  drops the stored data and state, so the run reads everything and stores the
+  cursor for the next incremental run.
 - backfill (`since`/`until`): a start-time range that leaves the stored state
   as it is, because dlt keeps no state for an incremental with an `end_value`.
 
@@ -177,8 +179,6 @@ def _plan_entry_window(
     )
     cursor = options.resolve_cursor(profile)
     fmt = profile.format_instant if cursor == "updated_at" else profile.format_start
-    if options.mode == "full_refresh":
-        return EntryWindow("full_refresh", cursor, end, None, {})
     if options.mode == "backfill":
         if profile.start_from_param is None:
             raise ConfigError(
@@ -219,4 +219,8 @@ def _plan_entry_window(
         incremental["lag"] = options.lookback.total_seconds()
         end_param = profile.start_to_param
     params = {end_param: fmt(end)} if end_param else {}
-    return EntryWindow("incremental", cursor, end, incremental, params)
+    # A full refresh runs the same incremental request after dlt has dropped the
+    # data and the stored cursor, so it reads everything and stores the cursor
+    # that the next incremental run starts from.
+    mode: Mode = "full_refresh" if options.mode == "full_refresh" else "incremental"
+    return EntryWindow(mode, cursor, end, incremental, params)

@@ -12,9 +12,10 @@ from typing import Any
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from timetrack.errors import DestinationError, TimetrackError
+from timetrack.errors import ApiAuthError, DestinationError, TimetrackError
 from timetrack.http import TransportStats, build_session
 from timetrack.http.page_check import check_offset_page
+from timetrack.http.transport import REJECTED_KEY_HINT
 from timetrack.progress import (
     NullObserver,
     PhaseCollector,
@@ -22,7 +23,7 @@ from timetrack.progress import (
     observe_transport,
 )
 from timetrack.redact import redact_text, redact_url
-from timetrack.settings import resolve_api_key, resolve_base_url
+from timetrack.settings import ResolvedKey, resolve_api_key, resolve_base_url
 from timetrack.source.arrow import add_dlt_columns_to_arrow
 from timetrack.source.deletions import apply_soft_deletions
 from timetrack.source.paginator import PAGE_OVERLAP
@@ -78,7 +79,8 @@ def run_sync(
     started = time.perf_counter()
     settings.validate()
     base_url = resolve_base_url(settings.base_url)
-    api_key = resolve_api_key(settings.api_key).value
+    resolved_key = resolve_api_key(settings.api_key)
+    api_key = resolved_key.value
     stats = TransportStats()
     profile = get_profile(settings.profile)
     if observer is not None:
@@ -141,7 +143,7 @@ def run_sync(
             # dlt wraps Ctrl-C in a step failure; the CLI reports it as exit 130.
             if isinstance(_innermost_error(error), KeyboardInterrupt):
                 raise KeyboardInterrupt from None
-            raise _translate_failure(error) from None
+            raise _name_key_origin(_translate_failure(error), resolved_key) from None
         apply_soft_deletions(pipeline, plan.deletions)
 
     trace = pipeline.last_trace
@@ -175,6 +177,17 @@ def run_sync(
         summary.rejected_records,
     )
     return summary
+
+
+def _name_key_origin(error: TimetrackError, key: ResolvedKey) -> TimetrackError:
+    """Point a rejected-key error at the place the key came from."""
+    if not isinstance(error, ApiAuthError) or REJECTED_KEY_HINT not in str(error):
+        return error
+    place = "the api_key argument" if key.origin == "argument" else key.origin
+    message = str(error).replace(
+        REJECTED_KEY_HINT, f"The key came from {place}: set a valid key there."
+    )
+    return ApiAuthError(message, status=error.status, attempts=error.attempts)
 
 
 def _translate_failure(error: PipelineStepFailed) -> TimetrackError:
