@@ -54,7 +54,9 @@ def test_sync_bad_base_url_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_demo_writes_duckdb(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--size", "300"])
     assert result.exit_code == 0, result.output
-    assert "Hours per day" in result.output
+    assert "Hours by day" in result.output
+    assert "(UTC)" in result.output
+    assert "total" in result.output
     assert count_rows(tmp_path / "timetrack.duckdb") == 300
 
 

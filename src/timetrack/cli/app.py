@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from timetrack.cli.logs import configure_logging
-from timetrack.cli.output import print_rows, print_summary
+from timetrack.cli.output import print_summary
 from timetrack.cli.progress import choose_observer
 from timetrack.cli.sync_options import (
     parse_date_option,
@@ -516,7 +516,8 @@ def demo(
     quiet: Quiet = False,
 ) -> None:
     """Serve the reference API in-process and sync it into a local DuckDB file."""
-    from timetrack.cli.demo import query_hours_per_day, run_demo
+    from timetrack.cli.demo import demo_day_report, run_demo
+    from timetrack.report.render import build_table
 
     configure_logging(_log_level(verbose, quiet), stderr)
     path = duckdb_path.resolve()
@@ -525,11 +526,15 @@ def demo(
     except TimetrackError as error:
         raise _fail(error) from None
     print_summary(stdout, summary)
-    rows = query_hours_per_day(path, summary.dataset_name)
-    print_rows(
-        stdout, "Hours per day, last 7 days (UTC)", ["day", "entries", "hours"], rows
+    try:
+        report = demo_day_report(path, summary.dataset_name)
+    except TimetrackError as error:
+        raise _fail(error) from None
+    stdout.print(build_table(report))
+    stdout.print(
+        f"Explore it: timetrack report --duckdb-path {path} --by project",
+        highlight=False,
     )
-    stdout.print(f"Explore it: timetrack report --duckdb-path {path} --by project")
 
 
 def main() -> None:

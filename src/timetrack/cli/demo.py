@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
-from typing import Any
-
-import duckdb
 
 from timetrack.reference_api import ReferenceApi
+from timetrack.report import Grouping, Report, generate_report, open_entry_reader
 from timetrack.sync import SyncSettings, SyncSummary, run_sync
 
-__all__ = ["DEMO_API_KEY", "HOURS_PER_DAY_SQL", "query_hours_per_day", "run_demo"]
+__all__ = ["DEMO_API_KEY", "demo_day_report", "run_demo"]
 
 DEMO_API_KEY = "demo-key"
-
-# Finished entries only: a running timer has no duration yet.
-HOURS_PER_DAY_SQL = """
-select
-    cast(timezone('UTC', start_time) as date) as day,
-    count(*) as entries,
-    round(sum(duration) / 3600.0, 1) as hours
-from {dataset}.time_entries
-where cast(timezone('UTC', start_time) as date)
-    > cast(timezone('UTC', now()) as date) - 7
-group by day
-order by day
-"""
 
 
 def run_demo(duckdb_path: Path, *, size: int, seed: int) -> SyncSummary:
@@ -39,8 +25,13 @@ def run_demo(duckdb_path: Path, *, size: int, seed: int) -> SyncSummary:
         return run_sync(settings)
 
 
-def query_hours_per_day(duckdb_path: Path, dataset: str) -> list[tuple[Any, ...]]:
-    """Return (day, entries, hours) for the last 7 days, read from the DuckDB file."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        rows = connection.execute(HOURS_PER_DAY_SQL.format(dataset=dataset)).fetchall()
-    return [tuple(row) for row in rows]
+def demo_day_report(duckdb_path: Path, dataset: str) -> Report:
+    """Return hours per day of the last 7 days in UTC, as `timetrack report` has them.
+
+    Entries that cross midnight are split between the days, and running timers
+    count up to now, so the numbers equal `report --by day --tz UTC`.
+    """
+    reader = open_entry_reader(
+        SyncSettings(duckdb_path=duckdb_path, dataset_name=dataset)
+    )
+    return generate_report(reader, zone=UTC, grouping=Grouping.DAY)
