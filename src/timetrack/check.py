@@ -110,15 +110,16 @@ def run_check(settings: SyncSettings) -> CheckReport:
     names the problem and the fix. Other exceptions (bugs) propagate.
     """
     report = CheckReport()
+    destination_error: DestinationError | None = None
     try:
         settings.validate()
     except ConfigError as error:
         report.add("settings", FAILED, str(error), error.exit_code)
         return report
     except DestinationError as error:
-        # A DuckDB path whose folder is missing fails validation already.
-        report.add("destination", FAILED, str(error), error.exit_code)
-        return report
+        # A DuckDB path whose folder is missing fails validation already; the
+        # API is still checked, and the destination line reports the path.
+        destination_error = error
     report.add("settings", OK, "valid")
 
     base_url = _check_base_url(report, settings)
@@ -127,7 +128,12 @@ def run_check(settings: SyncSettings) -> CheckReport:
         report.add("api", SKIPPED, "not reached: fix the base URL and API key first")
     else:
         _check_api(report, base_url, api_key, settings.timeout)
-    _check_destination(report, settings)
+    if destination_error is not None:
+        report.add(
+            "destination", FAILED, str(destination_error), destination_error.exit_code
+        )
+    else:
+        _check_destination(report, settings)
     return report
 
 

@@ -123,6 +123,7 @@ def test_check_missing_folder_exits_4(
     )
     assert result.exit_code == 4
     assert "does not exist" in result.stdout
+    assert "OK      API          HTTP 200" in result.stdout
     assert not missing.parent.exists()
 
 

@@ -153,7 +153,8 @@ class SyncSettings:
         if not duckdb_path.parent.is_dir():
             raise DestinationError(
                 f"Invalid DuckDB path {str(duckdb_path)!r}: the folder "
-                f"{str(duckdb_path.parent)!r} does not exist. Create it first."
+                f"{str(duckdb_path.parent)!r} does not exist. Create it, or pass "
+                "--duckdb-path with a file in an existing folder."
             )
         if duckdb_path.is_dir():
             raise DestinationError(
