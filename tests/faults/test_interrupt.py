@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -149,3 +153,162 @@ def test_lock_is_free_after_holder_exits(tmp_path: Path) -> None:
         pass
     with hold_pipeline_lock(tmp_path, "reused") as path:
         assert path.read_text() == str(os.getpid())
+
+
+class HoldingServer:
+    """A TCP server on 127.0.0.1 that responds to `responses` requests, then stalls.
+
+    Each later request is read and gets no response, as from an API that
+    hangs. Every response is a time entries page of 100 records with `total`
+    100,000.
+    """
+
+    def __init__(self, responses: int) -> None:
+        self.responses = responses
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.connections: list[socket.socket] = []
+        self.request_lines: list[str] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection = self.listener.accept()[0]
+                self.connections.append(connection)
+                threading.Thread(
+                    target=self._serve, args=(connection,), daemon=True
+                ).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            received = b""
+            while True:
+                while b"\r\n\r\n" not in received:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        return
+                    received += chunk
+                head, _, received = received.partition(b"\r\n\r\n")
+                with self._lock:
+                    self.request_lines.append(head.split(b"\r\n")[0].decode())
+                    respond = len(self.request_lines) <= self.responses
+                if not respond:
+                    return
+                connection.sendall(_page_response())
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def _page_response() -> bytes:
+    entries = [
+        {
+            "id": index,
+            "start_time": "2026-11-30T09:00:00Z",
+            "end_time": "2026-11-30T10:00:00Z",
+            "duration": 3600,
+            "updated_at": "2026-11-30T10:00:00Z",
+        }
+        for index in range(100)
+    ]
+    body = json.dumps({"data": entries, "total": 100_000}).encode()
+    head = (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def _interrupt_when(
+    server: HoldingServer, requests: int, folder: Path
+) -> tuple[int, str, float]:
+    """Run the CLI sync against `server`, send Ctrl-C once it has seen
+    `requests` requests, and return the exit code, stderr and seconds to exit."""
+    environment = {
+        **os.environ,
+        "API_KEY": API_KEY,
+        "PYTHONPATH": str(SOURCE_FOLDER),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "timetrack",
+            "sync",
+            "--base-url",
+            server.url,
+            "--duckdb-path",
+            str(folder / "faults.duckdb"),
+            "--pipelines-dir",
+            str(folder / "pipelines"),
+            "--timeout",
+            "3",
+        ],
+        cwd=folder,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(server.request_lines) < requests:
+            assert time.monotonic() < deadline, "the sync sent too few requests"
+            assert process.poll() is None, process.communicate()[1].decode()
+            time.sleep(0.05)
+        # Let the other resources reach their wait or their request.
+        time.sleep(1.0)
+        process.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        try:
+            _, stderr = process.communicate(timeout=40)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the sync was still running 40 s after Ctrl-C")
+        return process.returncode, stderr.decode(), time.monotonic() - interrupted
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_interrupt_before_first_answer_exits(tmp_path: Path) -> None:
+    # The API never responds, so the related tables are still waiting for its
+    # first response when Ctrl-C arrives.
+    server = HoldingServer(responses=0)
+    try:
+        code, stderr, seconds = _interrupt_when(server, 1, tmp_path)
+    finally:
+        server.close()
+    assert code == 130, stderr
+    assert "interrupted" in stderr
+    assert "generator already executing" not in stderr
+    assert seconds < 10
+    assert len(server.request_lines) == 1, "related tables were requested"
+
+
+def test_interrupt_during_stalled_requests_exits(tmp_path: Path) -> None:
+    # The API returns the first page, then stalls, so the related tables and
+    # the next pages are all in flight when Ctrl-C arrives. No worker may
+    # retry after the sync has stopped.
+    server = HoldingServer(responses=1)
+    try:
+        code, stderr, seconds = _interrupt_when(server, 3, tmp_path)
+        requests_at_exit = len(server.request_lines)
+        time.sleep(1.0)
+        requests_after_exit = len(server.request_lines)
+    finally:
+        server.close()
+    assert code == 130, stderr
+    assert "interrupted" in stderr
+    assert "generator already executing" not in stderr
+    # One 3 s request timeout, plus dlt's 2 s wait for its worker threads.
+    assert seconds < 10
+    assert requests_after_exit == requests_at_exit
+    assert API_KEY not in stderr

@@ -129,3 +129,29 @@ def test_bad_record_read_twice_is_rejected_once(
     assert len(offset_zero_reads) == 2
     assert summary.rejected_records == 1
     assert len(_rejects(tmp_path / "faults.duckdb")) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"start_time": "0001-01-01T00:00:00+01:00"},
+        {"end_time": "9999-12-31T23:00:00-05:00"},
+        {"duration": 1e20},
+        {"duration": 2**63},
+    ],
+)
+def test_out_of_range_value_is_rejected(
+    change: dict[str, object], sleep: SleepRecorder, tmp_path: Path
+) -> None:
+    # Loaded as is, such a value fails the whole sync in the extract or load step.
+    with ReferenceApi(size=60, end=FIXED_END, api_key=API_KEY) as api:
+        bad_id = api.store.all()[10]["id"]
+        api.store.update(bad_id, **change)
+        summary = run_sync(make_settings(api, tmp_path), sleep=sleep)
+        expected = set(api_ids(api)) - {str(bad_id)}
+    rejects = _rejects(tmp_path / "faults.duckdb")
+    assert summary.rejected_records == 1
+    assert len(rejects) == 1
+    assert json.loads(rejects[0][0])["id"] == str(bad_id)
+    assert "outside" in rejects[0][1]
+    assert set(loaded_ids(tmp_path / "faults.duckdb")) == expected

@@ -44,6 +44,18 @@ def test_retry_after_is_capped(sleep: SleepRecorder, tmp_path: Path) -> None:
     assert sleep.waits == [120.0]
 
 
+def test_rate_limit_pause_is_capped(sleep: SleepRecorder, tmp_path: Path) -> None:
+    # After a 429 with Retry-After the gate pauses every other request. The
+    # pause is capped like the retry's own wait, so a day-long Retry-After
+    # cannot stall the sync for a day.
+    plan = FaultPlan.script([Fault.status(429, retry_after="86400")])
+    with ReferenceApi(size=500, end=FIXED_END, api_key=API_KEY, faults=plan) as api:
+        summary = run_sync(make_settings(api, tmp_path, concurrency=4), sleep=sleep)
+    assert summary.rows_loaded == {"time_entries": 500}
+    assert sleep.waits[0] == 120.0
+    assert max(sleep.waits) <= 120.0
+
+
 def test_retry_after_http_date_is_honoured(
     sleep: SleepRecorder, tmp_path: Path
 ) -> None:

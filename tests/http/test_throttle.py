@@ -125,3 +125,14 @@ def test_gate_rejects_invalid_rate(rate: float) -> None:
 def test_gate_rejects_zero_concurrency() -> None:
     with pytest.raises(ValueError, match="max_concurrency"):
         RequestGate(0)
+
+
+def test_gate_caps_retry_after_pause() -> None:
+    clock = FakeClock()
+    gate = RequestGate(4, sleep=clock.sleep, clock=clock, max_pause=120.0)
+    gate.record_rate_limited(86_400.0)
+    other = threading.Thread(target=_pass, args=(gate,))
+    other.start()
+    other.join(timeout=5)
+    assert not other.is_alive()
+    assert clock.waits == [120.0]

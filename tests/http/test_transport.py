@@ -111,3 +111,27 @@ def test_timeout_is_retried(sleep: SleepRecorder) -> None:
     assert response.status_code == 200
     assert stats.retries == 1
     assert sleep.waits == [2.0]
+
+
+def test_closed_session_stops_retrying() -> None:
+    # A sync closes its session when it stops on Ctrl-C or a failure. A worker
+    # thread still in the retry loop then gives up instead of retrying.
+    faults = FaultPlan.script([Fault.status(503)] * 4)
+    with ReferenceApi(size=20, end=FIXED_END, api_key=API_KEY, faults=faults) as server:
+        stats = TransportStats()
+        waits: list[float] = []
+
+        def close_while_waiting(seconds: float) -> None:
+            waits.append(seconds)
+            session.close()
+
+        session = build_session(sleep=close_while_waiting, stats=stats, timeout=5)
+        url = f"{server.url}/v1/time_entries"
+        with pytest.raises(ApiConnectionError) as caught:
+            session.get(url, params={"api_key": API_KEY, "offset": "0"})
+        assert len(server.requests) == 1
+    assert waits == [2.0]
+    assert stats.requests == 1
+    assert "session was closed" in str(caught.value)
+    assert "offset 0" in str(caught.value)
+    assert API_KEY not in str(caught.value)

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +114,11 @@ _INSTANTS = st.sampled_from(
         "2026-11-30T09:00:00",  # no offset: UTC for timetrack, not for Arrow
         "2026-11-30T09:00:00.1234567Z",  # more digits than Arrow takes
         "2026-11-30",
+        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
+        "9999-12-31T23:00:00-05:00",  # after year 9999 in UTC
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999Z",
+        "2024-02-29T12:00:00.999999+14:00",
         "",
         "  ",
         "not a time",
@@ -130,7 +136,9 @@ _RECORD = st.fixed_dictionaries(
         "duration": st.one_of(
             st.none(),
             st.integers(-2_000_000_000, 100_000),
+            st.sampled_from([2**63 - 1, 2**63, 2**64, -(2**63), 10**20]),
             st.floats(-10, 10_000, allow_nan=False),
+            st.sampled_from([1e20, 9.3e18]),
             st.booleans(),
         ),
         "updated_at": _INSTANTS,
@@ -189,3 +197,80 @@ def test_clean_batches_go_columnar(
     parseable = {"2026-11-30T09:00:00Z", "2026-11-30T09:00:00+05:30"}
     if all(record["start_time"] in parseable for record in batch):
         assert step.columnar_batches == 1
+
+
+def _rejects_and_rows(
+    batch: list[dict[str, Any]], *, columnar: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    step = TimeEntryBatches(COLUMNS, running_state=dict, columnar=columnar)
+    rejects: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for item in step([dict(record) for record in batch]):
+        if getattr(item, "meta", None) is not None:
+            rejects.extend(item.data)
+        elif isinstance(item, pa.Table):
+            rows.extend(item.to_pylist())
+        else:
+            rows.extend(item)
+    return rejects, rows
+
+
+_CLEAN = {
+    "id": 1,
+    "start_time": "2026-11-30T09:00:00Z",
+    "end_time": "2026-11-30T10:00:00Z",
+    "duration": None,
+}
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("start_time", "0001-01-01T00:00:00+01:00"),
+        ("end_time", "9999-12-31T23:00:00-05:00"),
+        ("updated_at", "0001-01-01T00:30:00+00:45"),
+    ],
+)
+def test_timestamp_outside_utc_range_is_rejected(
+    field: str, value: str, columnar: bool
+) -> None:
+    # The instant lies before 0001-01-01 or after 9999-12-31 in UTC, which no
+    # Python datetime holds.
+    batch = [dict(_CLEAN, **{field: value}), dict(_CLEAN, id=2)]
+    rejects, rows = _rejects_and_rows(batch, columnar=columnar)
+    assert [row["id"] for row in rows] == ["2"]
+    assert len(rejects) == 1
+    assert f"{field} {value!r}" in rejects[0]["reason"]
+    assert "outside" in rejects[0]["reason"]
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+@pytest.mark.parametrize("duration", [2**63, 10**20, 1e20])
+def test_duration_beyond_bigint_is_rejected(duration: float, columnar: bool) -> None:
+    batch = [dict(_CLEAN, duration=duration), dict(_CLEAN, id=2, duration=60)]
+    rejects, rows = _rejects_and_rows(batch, columnar=columnar)
+    assert [row["id"] for row in rows] == ["2"]
+    assert [row["duration"] for row in rows] == [60]
+    assert len(rejects) == 1
+    assert "duration" in rejects[0]["reason"]
+    assert "64-bit" in rejects[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "seconds"),
+    [
+        ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", 315537897599),
+        ("9999-12-31T23:59:59.999999Z", "0001-01-01T00:00:00Z", -315537897599),
+        ("2026-11-30T09:00:00Z", "2026-11-30T09:00:01.999999Z", 1),
+        ("2026-11-30T09:00:01.999999Z", "2026-11-30T09:00:00Z", -1),
+    ],
+)
+def test_span_duration_is_exact(start: str, end: str, seconds: int) -> None:
+    # Float seconds round a span of centuries ending in .999999 up to the
+    # next second; both paths truncate the exact span toward zero.
+    batch = [dict(_CLEAN, start_time=start, end_time=end)]
+    _, columnar_rows = _rejects_and_rows(batch, columnar=True)
+    _, record_rows = _rejects_and_rows(batch, columnar=False)
+    assert [row["duration"] for row in columnar_rows] == [seconds]
+    assert [row["duration"] for row in record_rows] == [seconds]

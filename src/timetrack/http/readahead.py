@@ -173,7 +173,12 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
         # overlapping offset paginator requests them: offsets advance by
         # limit - overlap.
         self.overlap = overlap
-        self.gate = RequestGate(concurrency, max_requests_per_second, sleep=sleep)
+        self.gate = RequestGate(
+            concurrency,
+            max_requests_per_second,
+            sleep=sleep,
+            max_pause=policy.max_retry_after,
+        )
         self.concurrency = concurrency
         self.offset_param = offset_param
         self.limit_param = limit_param

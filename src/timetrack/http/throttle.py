@@ -21,7 +21,8 @@ class RequestGate:
     The thread that got the 429 is exempt once, because its retry already waits
     at least `Retry-After` (see `RetryPolicy.wait`).
     After `limit` successful responses in a row the limit grows by one again, up
-    to `max_concurrency`.
+    to `max_concurrency`. A pause lasts at most `max_pause` seconds, because a
+    server may send any `Retry-After`.
     """
 
     def __init__(
@@ -31,6 +32,7 @@ class RequestGate:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        max_pause: float = 120.0,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError(
@@ -43,6 +45,7 @@ class RequestGate:
             )
         self.max_concurrency = max_concurrency
         self.max_requests_per_second = max_requests_per_second
+        self.max_pause = max_pause
         self.limit = max_concurrency
         self._sleep = sleep
         self._clock = clock
@@ -103,6 +106,5 @@ class RequestGate:
                 self.limit = lowered
             if retry_after is not None and retry_after > 0:
                 self._local.skip_pause = True
-                self._paused_until = max(
-                    self._paused_until, self._clock() + retry_after
-                )
+                pause = min(retry_after, self.max_pause)
+                self._paused_until = max(self._paused_until, self._clock() + pause)

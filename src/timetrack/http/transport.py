@@ -134,6 +134,16 @@ class RetryingAdapter(HTTPAdapter):
         self.sleep = sleep
         self.stats = stats or TransportStats()
         self.timeout = timeout
+        # Set by `close`. A sync closes its session when it stops, and worker
+        # threads still sending or retrying would otherwise keep the process
+        # alive for every remaining attempt and wait. A closed adapter sends
+        # no further attempt.
+        self._closed = threading.Event()
+
+    def close(self) -> None:
+        """Stop sending further attempts, then close the connection pools."""
+        self._closed.set()
+        super().close()
 
     def send(  # type: ignore[override]
         self,
@@ -147,6 +157,7 @@ class RetryingAdapter(HTTPAdapter):
         """Send `request`, retrying transient failures as the policy allows."""
         attempt = 1
         while True:
+            self._raise_if_closed(request, attempt - 1)
             self.stats.add(requests=1)
             reason: str | None = None
             give_up = False
@@ -217,6 +228,18 @@ class RetryingAdapter(HTTPAdapter):
                 continue
             raise _status_error(_describe(request), response, attempt)
 
+    def _raise_if_closed(
+        self, request: requests.PreparedRequest, attempts: int
+    ) -> None:
+        if not self._closed.is_set():
+            return
+        self.stats.answered.set()
+        raise ApiConnectionError(
+            f"{_describe(request)} stopped after {attempts} attempt(s) because "
+            "the session was closed; the sync is stopping.",
+            attempts=attempts,
+        )
+
     def _wait_before_retry(
         self,
         request: requests.PreparedRequest,
@@ -224,6 +247,7 @@ class RetryingAdapter(HTTPAdapter):
         reason: str,
         retry_after: str | None,
     ) -> None:
+        self._raise_if_closed(request, attempt)
         wait = self.policy.wait(attempt, retry_after)
         self.stats.add(retries=1)
         if self.stats.on_retry is not None:

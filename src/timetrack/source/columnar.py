@@ -4,7 +4,8 @@
 the record. `normalize_batch` computes the same columns for a whole batch with
 Arrow compute functions. It takes only batches in the plain JSON shape: every
 record a JSON object with declared fields only, a non-null id, timestamps that
-Arrow parses as ISO 8601 with an offset, an integer or null `duration`, and
+Arrow parses as ISO 8601 with an offset and that lie within the years 1 to
+9999 in UTC, an integer or null `duration`, and
 boolean or null `is_running` and `deleted` flags. For any other batch it returns
 None, and the caller takes the per-record path, which also sends bad records to
 the rejects table. Arrow parses a subset of what Python's `fromisoformat`
@@ -32,6 +33,13 @@ _REQUIRED = frozenset({"id", "duration", *TIMESTAMP_FIELDS, *DERIVED_FIELDS})
 _MICROSECONDS = 1_000_000
 
 _NULL_BIGINT = pa.scalar(None, pa.int64())
+
+# Microseconds since the epoch of 0001-01-01 and 9999-12-31T23:59:59.999999
+# UTC: the instants a Python datetime holds. Arrow parses
+# "0001-01-01T00:00:00+01:00" to an earlier instant, which the record path
+# rejects, so such a batch takes the record path.
+_FIRST_INSTANT = -62_135_596_800_000_000
+_LAST_INSTANT = 253_402_300_799_999_999
 
 
 def _flag(values: list[Any]) -> pa.Array:
@@ -96,6 +104,11 @@ def _normalize(
     if arrays["id"].null_count:
         # Missing and null ids are rejected record by record, with the reason.
         return None
+    for name in TIMESTAMP_FIELDS:
+        bounds = pc.min_max(arrays[name].cast(pa.int64()))
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if low is not None and (low < _FIRST_INSTANT or high > _LAST_INSTANT):
+            return None
     duration = _whole_seconds([row.get("duration") for row in rows])
     flagged = _flag([row.get("is_running") for row in rows])
     marked_deleted = _flag([row.get("deleted") for row in rows])

@@ -7,36 +7,39 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["TIMESTAMP_FIELDS", "normalize_time_entry", "parse_timestamp"]
+__all__ = ["TIMESTAMP_FIELDS", "normalize_time_entry", "parse_timestamp", "to_utc"]
 
 logger = logging.getLogger(__name__)
 
 TIMESTAMP_FIELDS = ("start_time", "end_time", "created_at", "updated_at", "deleted_at")
 
 
+def to_utc(value: str | datetime) -> datetime:
+    """Convert an ISO-8601 text or a datetime into an aware UTC datetime.
+
+    Values without an offset are read as UTC. Raises ValueError for text that
+    is not ISO 8601, and OverflowError when the instant lies outside the years
+    1 to 9999 in UTC, as "0001-01-01T00:00:00+01:00" does.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        parsed = datetime.fromisoformat(value.strip())
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
 def parse_timestamp(value: object, *, field: str, entry_id: object) -> datetime | None:
     """Parse an ISO-8601 text or datetime into an aware UTC datetime.
 
-    Values without an offset are read as UTC. A value that cannot be parsed is
-    logged and returned as None, so the entry still loads.
+    Values without an offset are read as UTC. A value that cannot be parsed,
+    or whose instant lies outside the years 1 to 9999 in UTC, is logged and
+    returned as None, so the entry still loads.
     """
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            logger.warning(
-                "Time entry %s has an invalid %s %r; loading it with %s null",
-                entry_id,
-                field,
-                value[:40],
-                field,
-            )
-            return None
-    else:
+    if not isinstance(value, str | datetime):
         logger.warning(
             "Time entry %s has a %s of type %s; loading it with %s null",
             entry_id,
@@ -45,9 +48,17 @@ def parse_timestamp(value: object, *, field: str, entry_id: object) -> datetime 
             field,
         )
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return to_utc(value)
+    except (ValueError, OverflowError):
+        logger.warning(
+            "Time entry %s has an invalid %s %r; loading it with %s null",
+            entry_id,
+            field,
+            str(value)[:40],
+            field,
+        )
+        return None
 
 
 def _parse_or_keep(value: object) -> object:
@@ -56,14 +67,22 @@ def _parse_or_keep(value: object) -> object:
     The validation step then sends the entry to the rejects table with the
     value as the API sent it, instead of loading the entry with a wrong null.
     """
-    if isinstance(value, str) and value.strip():
-        try:
-            datetime.fromisoformat(value.strip())
-        except ValueError:
-            return value
-    elif value is not None and value != "" and not isinstance(value, datetime):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return parse_timestamp(value, field="", entry_id=None)
+    if not isinstance(value, str | datetime):
         return value
-    return parse_timestamp(value, field="", entry_id=None)
+    try:
+        return to_utc(value)
+    except (ValueError, OverflowError):
+        return value
+
+
+def _whole_seconds(span: timedelta) -> int:
+    # Exact integer arithmetic: float seconds of a span of centuries round
+    # .999999 up to the next second. Truncates toward zero, like int().
+    microseconds = span // timedelta(microseconds=1)
+    seconds = abs(microseconds) // 1_000_000
+    return seconds if microseconds >= 0 else -seconds
 
 
 def normalize_time_entry(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,7 +120,7 @@ def normalize_time_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     if running:
         entry["duration"] = None
     elif duration is None and span is not None:
-        entry["duration"] = int(span.total_seconds())
+        entry["duration"] = _whole_seconds(span)
     else:
         entry["duration"] = None if duration is None else int(duration)
     entry["has_negative_span"] = span is not None and span < timedelta(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -25,6 +26,12 @@ RELATED_RESOURCES = ("projects", "users", "clients", "tags")
 # How long a related table waits for the API's first answer before it sends
 # its own request anyway.
 _FIRST_ANSWER_WAIT = 60.0
+
+# The wait is split into slices, each one task on dlt's worker pool. On Ctrl-C
+# or a failure, dlt 1.31 stops submitting tasks and joins the pool for 2 s.
+# A task that waited out the whole minute would keep the process alive and
+# make dlt report "generator already executing".
+_WAIT_SLICE = 0.2
 
 
 def _string_id(record: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +109,12 @@ def fetch_alongside(resource: DltResource, stats: TransportStats | None = None) 
         factory: Callable[[], Iterable[Any]] = generator
 
         def after_first_answer() -> Iterator[Any]:
-            stats.answered.wait(_FIRST_ANSWER_WAIT)
+            deadline = time.monotonic() + _FIRST_ANSWER_WAIT
+            while not stats.answered.wait(_WAIT_SLICE):
+                if time.monotonic() >= deadline:
+                    break
+                # dlt skips a None item; yielding ends this task on the pool.
+                yield None
             if stats.answered.is_set() and not stats.reachable:
                 return
             yield from factory()

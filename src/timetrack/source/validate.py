@@ -20,7 +20,7 @@ import pyarrow as pa
 from dlt.extract.incremental import Incremental, IncrementalResourceWrapper
 from dlt.extract.resource import DltResource
 
-from timetrack.source.normalize import TIMESTAMP_FIELDS
+from timetrack.source.normalize import TIMESTAMP_FIELDS, to_utc
 from timetrack.source.seen_ids import SeenIds
 
 __all__ = [
@@ -35,6 +35,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 REJECTED_TABLE = "time_entries__rejected"
+
+# The range of the bigint `duration` column in DuckDB and PostgreSQL.
+_BIGINT_MIN = -(2**63)
+_BIGINT_MAX = 2**63 - 1
 
 REJECT_COLUMNS: dict[str, dict[str, Any]] = {
     "record": {"data_type": "text", "nullable": False},
@@ -53,14 +57,19 @@ def find_problem(record: Any, id_field: str = "id") -> str | None:
         return f"null {id_field}"
     for name in TIMESTAMP_FIELDS:
         value = record.get(name)
-        if value is None or isinstance(value, datetime):
+        if value is None:
             continue
-        if not isinstance(value, str):
+        if not isinstance(value, str | datetime):
             return f"{name} {value!r} is not an ISO-8601 string"
         try:
-            datetime.fromisoformat(value)
+            to_utc(value)
         except ValueError:
             return f"{name} {value!r} is not an ISO-8601 timestamp"
+        except OverflowError:
+            return f"{name} {value!r} is outside the UTC range 0001-01-01 to 9999-12-31"
+    duration = record.get("duration")
+    if isinstance(duration, int) and not _BIGINT_MIN <= duration <= _BIGINT_MAX:
+        return f"duration {duration!r} is outside the 64-bit integer range"
     return None
 
 

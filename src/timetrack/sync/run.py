@@ -141,7 +141,7 @@ def run_sync(
             )
         except PipelineStepFailed as error:
             # dlt wraps Ctrl-C in a step failure; the CLI reports it as exit 130.
-            if isinstance(_innermost_error(error), KeyboardInterrupt):
+            if _was_interrupted(error):
                 raise KeyboardInterrupt from None
             raise _name_key_origin(_translate_failure(error), resolved_key) from None
         apply_soft_deletions(pipeline, plan.deletions)
@@ -218,6 +218,29 @@ def _find_timetrack_error(error: BaseException) -> TimetrackError | None:
         else:
             current = current.__cause__ or current.__context__
     return None
+
+
+def _was_interrupted(error: BaseException) -> bool:
+    """Tell whether Ctrl-C caused `error`, directly or while dlt was cleaning up.
+
+    When Ctrl-C arrives while a worker thread still runs a resource, dlt 1.31
+    fails to close that resource's generator ("generator already executing"),
+    and that error carries the KeyboardInterrupt only as its `__context__`.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        nested: Any = getattr(current, "exception", None)
+        for linked in (nested, current.__cause__, current.__context__):
+            if isinstance(linked, BaseException):
+                pending.append(linked)
+    return False
 
 
 def _innermost_error(error: BaseException) -> BaseException:
