@@ -78,9 +78,9 @@ class TransportStats:
     on_response: ResponseHook | None = field(default=None, repr=False)
     on_retry: RetryHook | None = field(default=None, repr=False)
     answered: threading.Event = field(default_factory=threading.Event, repr=False)
-    """Set once the API has answered a request, or a request has given up."""
+    """Set once the API has responded to a request, or a request has given up."""
     reachable: bool = False
-    """True once the API has answered a request, with any status."""
+    """True once the API has responded to a request, with any status."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(

@@ -192,7 +192,7 @@ def time_tracking_source(
         batch_pages(time_entries)
     declare_rejected_table(time_entries)
     # Before the incremental step: it compares cursors on whole Arrow columns
-    # instead of one record at a time, and never sees an unparseable value.
+    # instead of one record at a time, and never receives an unparseable value.
     entries_step = TimeEntryBatches(columns, arrow=arrow_pages, nested_json=nested_json)
     position = incremental_step_position(time_entries)
     if position is None:

@@ -4,7 +4,7 @@ One step does the per-entry work of a sync: normalize each entry
 (`normalize_time_entry`), reject the ones that cannot load (`PageValidator`),
 drop entries already read in this run, remember running timers, and hand dlt
 an Arrow table. A batch in the plain JSON shape takes the columnar path
-(`columnar.normalize_batch`), which does the same on whole Arrow columns; any
+(`columnar.normalize_batch`), which does the same on whole Arrow columns. Any
 other batch goes record by record.
 """
 
@@ -36,7 +36,7 @@ class TimeEntryBatches(ItemTransform[Any]):
     With `arrow` off, rows stay dicts (for destinations whose Arrow loading
     differs, see `sync.run`). `running_state` returns the dict of running-timer
     ids to update; by default the one in the dlt source state. `columnar_batches`
-    and `record_batches` count the batches each path took; `validator` holds the
+    and `record_batches` count the batches each path took, and `validator` contains the
     reject and repeat counts. `columnar` off sends every batch record by record.
     """
 

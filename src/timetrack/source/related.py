@@ -23,8 +23,8 @@ __all__ = [
 
 RELATED_RESOURCES = ("projects", "users", "clients", "tags")
 
-# How long a related table waits for the API's first answer before it sends
-# its own request anyway.
+# How long a related table waits for the API's first response before it
+# sends its own request anyway.
 _FIRST_ANSWER_WAIT = 60.0
 
 # The wait is split into slices, each one task on dlt's worker pool. On Ctrl-C
@@ -96,12 +96,12 @@ def fetch_alongside(resource: DltResource, stats: TransportStats | None = None) 
     """Extract `resource` on dlt's worker threads, alongside the other resources.
 
     A related table then costs no round trip of its own against an API with
-    latency. With `stats`, its first request waits until the API has answered
-    once, and is not sent when the first request gave up: an unreachable API
-    is then reported by one request and its retries, not by one per table.
+    latency. With `stats`, its first request waits for the API's first response,
+    and is not sent when the first request gave up, so an unreachable API
+    is reported by one request and its retries, not by one per table.
     """
     # NOTE: `parallelized` in a rest_api resource config does not take effect
-    # in dlt 1.31, so the resource is wrapped here; `Pipe.replace_gen` is the
+    # in dlt 1.31, so the resource is wrapped here. `Pipe.replace_gen` is the
     # same private API that `batches.batch_pages` uses.
     pipe: Any = resource._pipe
     generator: Any = pipe.gen
