@@ -2,15 +2,17 @@
 
 `normalize_time_entry` costs about 20 µs a record in Python, more than fetching
 the record. `normalize_batch` computes the same columns for a whole batch with
-Arrow compute functions. It takes only batches in the plain JSON shape: every
-record a JSON object with declared fields only, a non-null id, timestamps that
-Arrow parses as ISO 8601 with an offset and that lie within the years 1 to
-9999 in UTC, an integer or null `duration`, and
-boolean or null `is_running` and `deleted` flags. For any other batch it returns
-None, and the caller takes the per-record path, which also sends bad records to
-the rejects table. Arrow parses a subset of what Python's `fromisoformat`
-accepts, to the same instants, so both paths load the same rows; a property test
-compares them.
+Arrow compute functions. It takes only batches in the plain JSON shape:
+
+- every record a JSON object with declared fields only and a non-null id;
+- timestamps that Arrow parses as ISO 8601 with an offset, within the years 1
+  to 9999 in UTC;
+- an integer or null `duration`, and boolean or null `is_running` and `deleted`.
+
+For any other batch it returns None, and the caller takes the per-record path,
+which also sends bad records to the rejects table. Arrow parses a subset of what
+Python's `fromisoformat` accepts, to the same instants, so both paths load the
+same rows. A property test compares them.
 """
 
 from __future__ import annotations
