@@ -136,7 +136,7 @@ def _encode_entries(
         )
     )
     return store.encode_matching(
-        entry_filter.matches,
+        entry_filter.matcher(),
         offset,
         limit,
         include_deleted=entry_filter.reports_deletions,

@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from timetrack.reference_api.filters import RowFacts, row_facts
+
 # Filtered listings kept at once; a sync pages through one or two at a time.
 _MAX_CACHED_FILTERS = 8
 
@@ -58,9 +60,11 @@ class EntryStore:
         self._lock = threading.Lock()
         self._ids: list[int] = []
         self._rows: list[bytes] = []
+        # What filters read of each row, parsed once when the row is stored.
+        self._facts: list[RowFacts] = []
         # Deleted records by id, with `deleted_at` set, as APIs that report
-        # deletions to incremental clients keep them.
-        self._deleted: dict[int, bytes] = {}
+        # deletions to incremental clients keep them, and their facts.
+        self._deleted: dict[int, tuple[bytes, RowFacts]] = {}
         # Bumped on every change, so a cached filter result is known stale.
         self._version = 0
         # Matching rows of recent filtered listings by their filter key, as a
@@ -70,6 +74,7 @@ class EntryStore:
         in_order = True
         last_id = 0
         append_id, append_row = self._ids.append, self._rows.append
+        append_facts = self._facts.append
         for record in records:
             record_id = _validate_id(record.get("id"))
             if record_id <= last_id:
@@ -77,13 +82,17 @@ class EntryStore:
             last_id = record_id
             append_id(record_id)
             append_row(_encode(record))
+            append_facts(row_facts(record))
         if not in_order:
             self._sort_and_check_unique()
 
     def _sort_and_check_unique(self) -> None:
-        pairs = sorted(zip(self._ids, self._rows, strict=True), key=lambda p: p[0])
-        self._ids = [record_id for record_id, _ in pairs]
-        self._rows = [row for _, row in pairs]
+        triples = sorted(
+            zip(self._ids, self._rows, self._facts, strict=True), key=lambda t: t[0]
+        )
+        self._ids = [record_id for record_id, _, _ in triples]
+        self._rows = [row for _, row, _ in triples]
+        self._facts = [facts for _, _, facts in triples]
         for previous, current in zip(self._ids, self._ids[1:], strict=False):
             if previous == current:
                 raise ValueError(f"duplicate record id {current}")
@@ -117,7 +126,7 @@ class EntryStore:
 
     def encode_matching(
         self,
-        match: Callable[[dict[str, Any]], bool],
+        match: Callable[[RowFacts], bool],
         offset: int,
         limit: int,
         *,
@@ -145,11 +154,12 @@ class EntryStore:
                 return b"[" + b",".join(matching[offset : offset + limit]) + b"]", len(
                     matching
                 )
-            pairs = list(zip(self._ids, self._rows, strict=True))
-            if include_deleted:
-                pairs.extend(self._deleted.items())
-                pairs.sort(key=lambda pair: pair[0])
-        matching = [row for _, row in pairs if match(orjson.loads(row))]
+            rows, facts = list(self._rows), list(self._facts)
+            deleted = list(self._deleted.values()) if include_deleted else []
+        pairs: Iterable[tuple[bytes, RowFacts]] = zip(rows, facts, strict=True)
+        if deleted:
+            pairs = sorted([*pairs, *deleted], key=lambda pair: pair[1].id)
+        matching = [row for row, facts_of_row in pairs if match(facts_of_row)]
         if key is not None:
             with self._lock:
                 if len(self._matches) >= _MAX_CACHED_FILTERS:
@@ -161,7 +171,7 @@ class EntryStore:
     def deleted(self) -> list[dict[str, Any]]:
         """Return the deleted records, each with ``deleted_at``, in id order."""
         with self._lock:
-            rows = [self._deleted[record_id] for record_id in sorted(self._deleted)]
+            rows = [self._deleted[record_id][0] for record_id in sorted(self._deleted)]
         return [orjson.loads(row) for row in rows]
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
@@ -205,6 +215,7 @@ class EntryStore:
             row = _encode(stored)
             self._ids.insert(position, record_id)
             self._rows.insert(position, row)
+            self._facts.insert(position, row_facts(stored))
             self._version += 1
             self._deleted.pop(record_id, None)
         return stored
@@ -227,6 +238,7 @@ class EntryStore:
             if "updated_at" not in fields:
                 record["updated_at"] = _format_utc_now(previous_updated_at)
             self._rows[position] = _encode(record)
+            self._facts[position] = row_facts(record)
             self._version += 1
         return record
 
@@ -244,8 +256,9 @@ class EntryStore:
             del self._ids[position]
             self._version += 1
             del self._rows[position]
+            del self._facts[position]
             now = _format_utc_now(record.get("updated_at"))
             record["deleted_at"] = now
             record["updated_at"] = now
             if report:
-                self._deleted[record_id] = _encode(record)
+                self._deleted[record_id] = (_encode(record), row_facts(record))
