@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +13,12 @@ import pytest
 
 from tests.conftest import API_KEY, FIXED_END, SleepRecorder
 from tests.helpers import LoadTarget, count_rows
-from timetrack.errors import ApiAuthError, ApiStatusError, ConfigError
+from timetrack.errors import (
+    ApiAuthError,
+    ApiStatusError,
+    ConfigError,
+    DestinationError,
+)
 from timetrack.reference_api import EntryStore, Fault, FaultPlan, ReferenceApi
 from timetrack.sync import SyncSettings, run_sync
 
@@ -229,3 +236,36 @@ def test_key_from_source_section(
     monkeypatch.setenv("API_KEY", "a-wrong-plain-key")
     summary = run_sync(replace(settings, api_key=None))
     assert summary.rows_loaded["time_entries"] == 250
+
+
+def test_duckdb_file_held_by_another_process_fails_clearly(
+    settings: SyncSettings, tmp_path: Path
+) -> None:
+    run_sync(settings)
+    path = settings.resolved_duckdb_path()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+            "print('open', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(DestinationError) as raised:
+            run_sync(settings)
+    finally:
+        holder.communicate("", timeout=30)
+    message = str(raised.value)
+    assert str(path) in message
+    assert "no other process has the file open" in message
+    # The data of the first sync is still there, and the next sync works.
+    assert count_rows(path) == 250
+    run_sync(settings)
+    assert count_rows(path) == 250

@@ -9,7 +9,8 @@ URL (a local folder by default, or any fsspec URL that dlt supports).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ __all__ = [
     "check_postgres_reachable",
     "connect_postgres",
     "describe_postgres",
+    "hold_connection",
     "open_destination",
     "resolve_postgres_credentials",
 ]
@@ -112,6 +114,40 @@ def open_destination(settings: SyncSettings) -> Destination:
         return _open_filesystem(settings)
     choices = ", ".join(SUPPORTED_DESTINATIONS)
     raise ConfigError(f"Unknown destination {name!r}. Choose one of: {choices}.")
+
+
+@contextmanager
+def hold_connection(destination: Destination, settings: SyncSettings) -> Iterator[None]:
+    """Keep the DuckDB database of `destination` open for the whole run.
+
+    dlt opens and closes a DuckDB connection for each of its steps and load
+    jobs. Closing the last connection checkpoints the file, and the next open
+    reads it again: about a dozen opens and two or three checkpoints per sync.
+    DuckDB shares one database among all connections to a file in a process,
+    so one more connection held here makes dlt's opens cheap and leaves a
+    single checkpoint, when it closes. Other destinations need nothing.
+
+    Raises DestinationError when the file cannot be opened, for example while
+    another process holds it.
+    """
+    if destination.name != "duckdb":
+        yield
+        return
+    import duckdb
+
+    path = settings.resolved_duckdb_path()
+    try:
+        connection = duckdb.connect(str(path))
+    except duckdb.Error as error:
+        raise DestinationError(
+            f"Cannot open the DuckDB file {path}: {_first_line(str(error))}. "
+            "Check that its folder exists and that no other process has the "
+            "file open."
+        ) from None
+    try:
+        yield
+    finally:
+        connection.close()
 
 
 def resolve_postgres_credentials(dsn: str | None) -> Any:
