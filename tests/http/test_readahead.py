@@ -12,6 +12,7 @@ from tests.conftest import API_KEY, FIXED_END, SleepRecorder
 from timetrack.errors import ApiStatusError
 from timetrack.http import TransportStats, build_session
 from timetrack.http.readahead import FastJsonResponse
+from timetrack.http.window import ReadAheadWindow
 from timetrack.reference_api import Fault, FaultPlan, ReferenceApi
 from timetrack.reference_api.faults import Exchange
 
@@ -183,3 +184,28 @@ def test_fast_json_response_decodes_once(
     assert isinstance(response, FastJsonResponse)
     assert response.json() is response.json()
     assert response.json()["total"] == 95
+
+
+def test_readahead_fetches_nothing_ahead_at_window_zero(
+    server: ReferenceApi, sleep: SleepRecorder
+) -> None:
+    session = build_session(sleep=sleep, concurrency=4)
+    adapter = session.get_adapter(server.url)
+    # A closed window whose clocks say the process is always busy: two CPU
+    # seconds pass for each wall second.
+    ticks = iter(range(1, 10**6))
+    window = ReadAheadWindow(
+        8,
+        sample_pages=1,
+        clock=lambda: float(next(ticks)),
+        cpu_clock=lambda: 2.0 * next(ticks),
+    )
+    window.pages = 0
+    adapter.window = window  # type: ignore[attr-defined]
+    offsets = _read_all(session, server.url)
+    requested = [int(request.params["offset"]) for request in server.requests]
+    session.close()
+    assert offsets == list(range(0, 100, 10))
+    # After the first page the window is closed: each page is fetched when
+    # asked for, in order, and none twice.
+    assert requested == offsets

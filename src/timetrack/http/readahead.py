@@ -30,6 +30,7 @@ from timetrack.http.transport import (
     RetryingAdapter,
     TransportStats,
 )
+from timetrack.http.window import ReadAheadWindow
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -187,6 +188,7 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
         self._plans: dict[tuple[str, ...], _PagePlan] = {}
         self._pending: dict[tuple[tuple[str, ...], int], Future[requests.Response]] = {}
         self._executor: ThreadPoolExecutor | None = None
+        self.window = ReadAheadWindow(concurrency * _PAGES_AHEAD_PER_WORKER)
 
     def send(  # type: ignore[override]
         self,
@@ -210,6 +212,7 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
             return super().send(request, **options)
         with self._lock:
             future = self._pending.pop((address.base, address.offset), None)
+            self.window.on_page()
         if future is not None:
             response = future.result()
         else:
@@ -278,7 +281,7 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
             )
         logger.debug(
             "Fetching up to %d pages ahead of %d (total %d)",
-            self.concurrency * _PAGES_AHEAD_PER_WORKER,
+            self.window.largest,
             address.offset,
             total,
         )
@@ -293,8 +296,7 @@ class ReadAheadAdapter(RetryingAdapter, GatedHTTPAdapter):
                     max_workers=self.concurrency, thread_name_prefix="timetrack-page"
                 )
             window_end = min(
-                plan.total,
-                next_offset + plan.limit * self.concurrency * _PAGES_AHEAD_PER_WORKER,
+                plan.total, next_offset + self._stride(plan.limit) * self.window.pages
             )
             offset = max(plan.next_offset, next_offset)
             while offset < window_end:
