@@ -16,12 +16,15 @@ _IDS = st.one_of(
     st.text(max_size=4),
 )
 
+# JSON numbers: `update` and `in` take them as their decimal text.
+_INT_IDS = st.one_of(st.integers(-5, 60), st.integers(-(10**20), 10**20))
+
 _OPERATIONS = st.lists(
     st.one_of(
         st.tuples(st.just("add_new"), st.lists(_IDS, max_size=30)),
         st.tuples(st.just("add_new_arrow"), st.lists(_IDS, max_size=30)),
-        st.tuples(st.just("update"), st.lists(_IDS, max_size=30)),
-        st.tuples(st.just("contains"), _IDS),
+        st.tuples(st.just("update"), st.lists(st.one_of(_IDS, _INT_IDS), max_size=30)),
+        st.tuples(st.just("contains"), st.one_of(_IDS, _INT_IDS)),
     ),
     max_size=40,
 )
@@ -34,13 +37,13 @@ def test_seen_ids_match_python_set(operations: list[tuple[str, object]]) -> None
     expected: set[str] = set()
     for name, argument in operations:
         if name == "contains":
-            assert isinstance(argument, str)
-            assert (argument in seen) == (argument in expected)
+            assert isinstance(argument, str | int)
+            assert (argument in seen) == (str(argument) in expected)
             continue
         assert isinstance(argument, list)
         if name == "update":
             seen.update(argument)
-            expected.update(argument)
+            expected.update(str(entry_id) for entry_id in argument)
             continue
         ids = pa.array(argument, pa.string()) if name == "add_new_arrow" else argument
         new = seen.add_new(ids)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
+from dlt.sources.helpers.rest_client.auth import APIKeyAuth
+from requests.cookies import RequestsCookieJar
+from requests.sessions import merge_hooks, merge_setting
+from requests.structures import CaseInsensitiveDict
+from requests.utils import requote_uri
 
 from timetrack import __version__
 from timetrack.http.readahead import ReadAheadAdapter
@@ -17,22 +22,91 @@ from timetrack.redact import redact_library_logs
 
 __all__ = ["TimetrackSession", "build_session"]
 
-_ENVIRONMENT_CACHE_SIZE = 64
+_CACHE_SIZE = 64
+
+# Query parameter values the quick preparation encodes; others take requests' way.
+_SCALARS = (str, int, float)
 
 
 class TimetrackSession(requests.Session):
-    """A session that reads proxy and certificate settings once per host.
+    """A session that prepares paged requests quickly and caches per-host settings.
 
     `requests` reads the environment (proxy variables, `NO_PROXY`, CA bundle
     variables) again for every request, which cost about 0.14 ms a request on
     the benchmark machine: a tenth of the raw fetch time of a page. The
     settings are cached by scheme, host and the per-request arguments, so a
     proxy variable changed during a sync applies from the next sync on.
+
+    Preparing a request parsed its URL twice, once for the parameters and once
+    for an API key in the query, and merged empty cookie jars: about 0.2 ms a
+    page. `prepare_request` parses each distinct URL once and appends the
+    encoded parameters, and gives the same prepared request as `requests`.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._prepared_urls: dict[str, str] = {}
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        """Prepare `request` as `requests` does, quickly for plain query requests.
+
+        The quick way applies without cookies, with query parameters of single
+        text or number values, and with an auth (dlt's API key in the query
+        is folded into the parameters). Any other request takes requests' way.
+        """
+        auth = merge_setting(request.auth, self.auth)  # type: ignore[no-untyped-call]
+        params = request.params
+        base = self._prepared_url(request.url)
+        if (
+            base is None
+            or auth is None
+            or request.cookies
+            or self.cookies
+            or self.params
+            or type(params) is not dict
+            or not all(
+                isinstance(name, str) and (value is None or type(value) in _SCALARS)
+                for name, value in params.items()
+            )
+        ):
+            return super().prepare_request(request)
+        pairs = [(name, value) for name, value in params.items() if value is not None]
+        query_auth = isinstance(auth, APIKeyAuth) and auth.location in (
+            "query",
+            "param",
+        )
+        if query_auth and auth.api_key is not None:
+            pairs.append((auth.name, auth.api_key))
+        prepared = requests.PreparedRequest()
+        prepared.prepare_method(request.method)
+        url = base
+        if pairs:
+            url = f"{base}{'&' if '?' in base else '?'}{urlencode(pairs)}"
+        prepared.url = requote_uri(url)
+        prepared.prepare_headers(_merge_headers(self.headers, request.headers))
+        prepared._cookies = RequestsCookieJar()  # type: ignore[attr-defined]
+        prepared.prepare_body(request.data, request.files, request.json)
+        if not query_auth:
+            prepared.prepare_auth(auth, prepared.url)
+        prepared.prepare_hooks(merge_hooks(request.hooks, self.hooks))  # type: ignore[no-untyped-call]
+        return prepared
+
+    def _prepared_url(self, url: Any) -> str | None:
+        """Return `url` as requests prepares it without parameters, if plain.
+
+        None means the quick way does not apply: a URL with a fragment or user
+        information, one requests rejects, or anything but a text http(s) URL.
+        """
+        if not isinstance(url, str):
+            return None
+        prepared = self._prepared_urls.get(url)
+        if prepared is None:
+            prepared = _plain_url(url)
+            if len(self._prepared_urls) >= _CACHE_SIZE:
+                self._prepared_urls.clear()
+            self._prepared_urls[url] = prepared
+        return prepared or None
 
     def merge_environment_settings(  # type: ignore[override]
         self,
@@ -64,7 +138,7 @@ class TimetrackSession(requests.Session):
             cached = dict(
                 super().merge_environment_settings(url, proxies, stream, verify, cert)
             )
-            if len(self._environment) >= _ENVIRONMENT_CACHE_SIZE:
+            if len(self._environment) >= _CACHE_SIZE:
                 self._environment.clear()
             self._environment[key] = cached
         # Copies of the inner dicts: requests passes them on to the adapter.
@@ -72,6 +146,35 @@ class TimetrackSession(requests.Session):
             name: dict(value) if isinstance(value, dict) else value
             for name, value in cached.items()
         }
+
+
+def _merge_headers(session: Any, request: Any) -> CaseInsensitiveDict[Any]:
+    """Merge headers as requests' `merge_setting` does, without its type checks."""
+    if type(request) is not dict:
+        merged: CaseInsensitiveDict[Any] = merge_setting(  # type: ignore[no-untyped-call]
+            request, session, dict_class=CaseInsensitiveDict
+        )
+        return merged
+    headers = CaseInsensitiveDict(session)
+    headers.update(request)
+    for name, value in request.items():
+        if value is None:
+            del headers[name]
+    return headers
+
+
+def _plain_url(url: str) -> str:
+    """Return `url` as requests prepares it, or "" when the quick way cannot use it."""
+    probe = requests.PreparedRequest()
+    try:
+        probe.prepare_url(url, None)
+    except (requests.RequestException, ValueError):
+        return ""
+    prepared = probe.url or ""
+    parts = urlsplit(prepared)
+    if parts.scheme not in ("http", "https") or parts.fragment or "@" in parts.netloc:
+        return ""
+    return prepared
 
 
 def build_session(

@@ -75,7 +75,7 @@ class OverlappingOffsetPaginator(OffsetPaginator):
     def _reset_pass(self) -> None:
         self.current_value = 0
         self._covered = SeenIds()
-        self._anchor: str | None = None
+        self._anchor: str | int | None = None
         self._stepped_back = False
         self._pass_changed = False
         # Records without an id go to the rejects table but still count as read.
@@ -87,10 +87,12 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         self._reset_run()
         super().init_request(request)
 
-    def _record_ids(self, records: list[Any]) -> list[str]:
+    def _record_ids(self, records: list[Any]) -> list[str | int]:
+        # Ints stay ints: `SeenIds` reads them as their decimal text, without
+        # formatting and parsing each one.
         field = self.id_field
         return [
-            str(value)
+            value if type(value) is int or type(value) is str else str(value)
             for record in records
             if isinstance(record, dict) and (value := record.get(field)) is not None
         ]
@@ -151,7 +153,7 @@ class OverlappingOffsetPaginator(OffsetPaginator):
             self._anchor = None
             self.current_value = offset + received
 
-    def _step_back(self, offset: int, first_id: str | None) -> None:
+    def _step_back(self, offset: int, first_id: str | int | None) -> None:
         back = max(0, offset - max(self.page_size - 1, 1))
         start = "is empty" if first_id is None else f"starts with entry {first_id}"
         logger.warning(

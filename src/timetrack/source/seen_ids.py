@@ -21,13 +21,21 @@ __all__ = ["SeenIds", "numeric_key"]
 
 # Ids below 10**18 fit in int64 whatever their digits.
 _MAX_DIGITS = 18
+_KEY_LIMIT = 10**_MAX_DIGITS
 
 # Numeric ids wait in a Python set until this many, then move to a sorted array.
 _BUFFER_SIZE = 4096
 
 
-def numeric_key(entry_id: str) -> int | None:
-    """Return the integer of a canonical decimal id, or None for any other id."""
+def numeric_key(entry_id: str | int) -> int | None:
+    """Return the integer of a canonical decimal id, or None for any other id.
+
+    An int id is taken as its decimal text, as the destination loads it.
+    """
+    if type(entry_id) is int:
+        return entry_id if 0 <= entry_id < _KEY_LIMIT else None
+    if not isinstance(entry_id, str):
+        return None
     if (
         0 < len(entry_id) <= _MAX_DIGITS
         and entry_id.isascii()
@@ -39,7 +47,11 @@ def numeric_key(entry_id: str) -> int | None:
 
 
 class SeenIds:
-    """A growing set of text ids: exact, compact for canonical decimal ids."""
+    """A growing set of text ids: exact, compact for canonical decimal ids.
+
+    `update` and `in` take an int id as its decimal text, so `SeenIds` treats
+    the JSON number 42 and the text "42" as the same id, as the destination does.
+    """
 
     def __init__(self) -> None:
         # Sorted, disjoint int64 arrays, each at least twice the size of the next.
@@ -53,19 +65,19 @@ class SeenIds:
         return sum(int(run.size) for run in self._runs) + len(self._others)
 
     def __contains__(self, entry_id: object) -> bool:
-        if not isinstance(entry_id, str):
+        if not isinstance(entry_id, str | int) or isinstance(entry_id, bool):
             return False
         key = numeric_key(entry_id)
         if key is None:
-            return entry_id in self._others
+            return str(entry_id) in self._others
         return key in self._buffer or bool(self._in_runs(np.array([key]))[0])
 
-    def update(self, entry_ids: Iterable[str]) -> None:
+    def update(self, entry_ids: Iterable[str | int]) -> None:
         """Add every id of `entry_ids`."""
         for entry_id in entry_ids:
             key = numeric_key(entry_id)
             if key is None:
-                self._others.add(entry_id)
+                self._others.add(str(entry_id))
             else:
                 self._buffer.add(key)
         if len(self._buffer) >= _BUFFER_SIZE:
