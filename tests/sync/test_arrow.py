@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import psycopg2
 import pyarrow as pa
 import pytest
@@ -156,3 +157,21 @@ def test_normalized_entries_become_arrow() -> None:
     assert isinstance(table, pa.Table)
     assert table.num_rows == 300
     assert pages.pages_kept == 0
+
+
+def test_arrow_rows_get_dlt_columns(api: ReferenceApi, tmp_path: Path) -> None:
+    settings = SyncSettings(
+        base_url=api.url,
+        api_key=API_KEY,
+        duckdb_path=tmp_path / "ids.duckdb",
+        pipelines_dir=tmp_path / "pipelines",
+    )
+    summary = run_sync(settings)
+    with duckdb.connect(str(settings.resolved_duckdb_path()), read_only=True) as db:
+        counts = db.sql(
+            "select count(*), count(distinct _dlt_id), count(_dlt_load_id),"
+            " min(length(_dlt_id)) from time_tracking.time_entries"
+        ).fetchall()[0]
+    rows = summary.rows_loaded["time_entries"]
+    # Every row has its own id, in dlt's format, and the load's id.
+    assert counts == (rows, rows, rows, 14)

@@ -34,6 +34,10 @@ def _canonical(items: list[Any]) -> list[Any]:
         data = getattr(item, "data", item)
         table_name = getattr(getattr(item, "meta", None), "table_name", None)
         if isinstance(data, pa.Table):
+            # Row ids are random: each row has its own, and the rest must match.
+            row_ids = data.column("_dlt_id").to_pylist()
+            assert len(set(row_ids)) == len(row_ids) and all(row_ids)
+            data = data.drop_columns(["_dlt_id"])
             types = {field.name: str(field.type) for field in data.schema}
             canonical.append(("table", types, data.to_pylist()))
         else:

@@ -228,14 +228,16 @@ def compile_data_selectors(config: RESTAPIConfig) -> RESTAPIConfig:
 
 
 def add_dlt_columns_to_arrow(pipeline_name: str) -> None:
-    """Make pipeline `pipeline_name` add `_dlt_load_id` and `_dlt_id` to Arrow items.
+    """Make pipeline `pipeline_name` add `_dlt_load_id` to Arrow items.
 
-    dlt adds both columns to dict rows but not to Arrow tables by default.
-    Without them, tables loaded by earlier versions (where both are NOT NULL)
-    would reject the new rows, and fallback pages would differ from the rest.
+    dlt adds `_dlt_load_id` and `_dlt_id` to dict rows but not to Arrow tables
+    by default. Without them, tables loaded by earlier versions (where both are
+    NOT NULL) would reject the new rows, and fallback pages would differ from
+    the rest. `_dlt_id` comes with the tables (`entry_batches.with_row_ids`):
+    had dlt added it, its normalize step would rewrite every Parquet file.
     """
     # Scoped by the pipeline name, so other pipelines in the process keep
     # dlt's defaults.
     section = f"{pipeline_name}.normalize.parquet_normalizer"
     dlt.config[f"{section}.add_dlt_load_id"] = True
-    dlt.config[f"{section}.add_dlt_id"] = True
+    dlt.config[f"{section}.add_dlt_id"] = False

@@ -16,6 +16,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.common.normalizers.utils import generate_dlt_ids
 from dlt.extract.items_transform import ItemTransform
 
 from timetrack.source.arrow import ArrowPages
@@ -25,9 +26,22 @@ from timetrack.source.normalize import normalize_time_entry
 from timetrack.source.running import track_running_entries, track_running_table
 from timetrack.source.validate import REJECTED_TABLE, PageValidator
 
-__all__ = ["TimeEntryBatches"]
+__all__ = ["ROW_ID", "TimeEntryBatches", "with_row_ids"]
 
 logger = logging.getLogger(__name__)
+
+# dlt's row id column. Added here, so dlt's normalize step can take the Parquet
+# files as they are instead of rewriting every row to add it.
+ROW_ID = "_dlt_id"
+_ROW_ID_FIELD = pa.field(ROW_ID, pa.string(), nullable=False)
+
+
+def with_row_ids(table: pa.Table) -> pa.Table:
+    """Return `table` with a `_dlt_id` column of new ids, as dlt generates them."""
+    if ROW_ID in table.column_names:
+        return table
+    ids = pa.array(generate_dlt_ids(table.num_rows), pa.string())
+    return table.append_column(_ROW_ID_FIELD, ids)
 
 
 class TimeEntryBatches(ItemTransform[Any]):
@@ -71,7 +85,7 @@ class TimeEntryBatches(ItemTransform[Any]):
                 table = self._drop_repeated(table)
                 track_running_table(table, self._state())
                 if table.num_rows:
-                    yield table
+                    yield with_row_ids(table)
                 return
         self.record_batches += 1
         yield from self._record_path(records, item)
@@ -94,4 +108,5 @@ class TimeEntryBatches(ItemTransform[Any]):
         if not valid:
             return
         track_running_entries(valid, self._state())
-        yield valid if self.to_arrow is None else self.to_arrow(valid)
+        rows = valid if self.to_arrow is None else self.to_arrow(valid)
+        yield with_row_ids(rows) if isinstance(rows, pa.Table) else rows
