@@ -36,6 +36,7 @@ __all__ = [
     "hold_connection",
     "open_destination",
     "resolve_postgres_credentials",
+    "truncate_staging_after_load",
 ]
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,16 @@ def hold_connection(destination: Destination, settings: SyncSettings) -> Iterato
         yield
     finally:
         connection.close()
+
+
+def truncate_staging_after_load(pipeline_name: str) -> None:
+    """Make pipeline `pipeline_name` empty its staging tables once a load merged them.
+
+    dlt empties them before the next load by default, so a DuckDB file keeps a
+    second copy of the last load's rows between syncs, and writes it out when
+    the database is closed: about 0.1 s and 10 MB for 100,000 entries.
+    """
+    dlt.config[f"{pipeline_name}.load.truncate_staging_dataset"] = True
 
 
 def resolve_postgres_credentials(dsn: str | None) -> Any:

@@ -29,7 +29,12 @@ from timetrack.source.deletions import apply_soft_deletions
 from timetrack.source.paginator import PAGE_OVERLAP
 from timetrack.source.profiles import get_profile
 from timetrack.source.validate import REJECTED_TABLE
-from timetrack.sync.destinations import Destination, hold_connection, open_destination
+from timetrack.sync.destinations import (
+    Destination,
+    hold_connection,
+    open_destination,
+    truncate_staging_after_load,
+)
 from timetrack.sync.lock import hold_pipeline_lock
 from timetrack.sync.plan import plan_sync
 from timetrack.sync.recovery import discard_pending_packages
@@ -109,6 +114,7 @@ def run_sync(
     with lock, contextlib.closing(session), hold_connection(destination, settings):
         pipeline = create_pipeline(settings, destination, observer=observer)
         add_dlt_columns_to_arrow(settings.pipeline_name)
+        truncate_staging_after_load(settings.pipeline_name)
         try:
             discard_pending_packages(pipeline)
             plan = plan_sync(
