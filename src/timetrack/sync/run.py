@@ -16,6 +16,7 @@ from timetrack.errors import ApiAuthError, DestinationError, TimetrackError
 from timetrack.http import TransportStats, build_session
 from timetrack.http.page_check import check_offset_page
 from timetrack.http.transport import REJECTED_KEY_HINT
+from timetrack.memory import fewer_collections
 from timetrack.progress import (
     NullObserver,
     PhaseCollector,
@@ -111,7 +112,12 @@ def run_sync(
         settings.pipeline_name,
         wait=settings.lock_wait,
     )
-    with lock, contextlib.closing(session), hold_connection(destination, settings):
+    with (
+        lock,
+        contextlib.closing(session),
+        hold_connection(destination, settings),
+        fewer_collections(),
+    ):
         pipeline = create_pipeline(settings, destination, observer=observer)
         add_dlt_columns_to_arrow(settings.pipeline_name)
         truncate_staging_after_load(settings.pipeline_name)

@@ -1,0 +1,35 @@
+"""Python's collector runs less often during a sync, and is restored after it."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from timetrack.memory import fewer_collections
+
+
+def test_fewer_collections_raises_and_restores_thresholds() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        during = gc.get_threshold()
+    assert during[0] >= 100 * before[0]
+    assert gc.get_threshold() == before
+
+
+def test_fewer_collections_restores_thresholds_after_an_error() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("sync failed")
+    assert gc.get_threshold() == before
+
+
+def test_cyclic_garbage_is_still_collected() -> None:
+    collected_before = sum(stats["collected"] for stats in gc.get_stats())
+    with fewer_collections():
+        for _ in range(300_000):
+            cycle: list[object] = []
+            cycle.append(cycle)
+    collected_after = sum(stats["collected"] for stats in gc.get_stats())
+    # 300,000 cycles pass the young generation's threshold at least twice.
+    assert collected_after - collected_before >= 100_000
