@@ -33,3 +33,36 @@ def test_cyclic_garbage_is_still_collected() -> None:
     collected_after = sum(stats["collected"] for stats in gc.get_stats())
     # 300,000 cycles pass the young generation's threshold at least twice.
     assert collected_after - collected_before >= 100_000
+
+
+def test_overlapping_blocks_restore_thresholds_once_all_end() -> None:
+    import threading
+
+    before = gc.get_threshold()
+    entered = threading.Barrier(2)
+    leave_first = threading.Event()
+
+    def first() -> None:
+        with fewer_collections():
+            entered.wait(timeout=10)
+            leave_first.wait(timeout=10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    with fewer_collections():
+        entered.wait(timeout=10)
+    # The second block ended first; the first still runs with fewer collections.
+    assert gc.get_threshold() != before
+    leave_first.set()
+    thread.join(timeout=10)
+    assert gc.get_threshold() == before
+
+
+def test_collection_turned_off_stays_off() -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(0)
+    try:
+        with fewer_collections():
+            assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)

@@ -7,6 +7,7 @@ import ctypes.util
 import functools
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -63,6 +64,11 @@ def release_free_memory() -> None:
         trim(0)
 
 
+_collections_lock = threading.Lock()
+_relaxed_blocks = 0
+_saved_thresholds: tuple[int, ...] = ()
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run Python's cyclic garbage collector less often inside the block.
@@ -72,11 +78,22 @@ def fewer_collections() -> Iterator[None]:
     object of dlt, pyarrow and the batch being built. That took about 0.5 s of
     a 100,000-entry sync. Almost all of a sync's garbage is freed by reference
     counting, so collecting rarely does not raise its peak memory noticeably.
-    The previous thresholds are restored on exit.
+
+    Blocks may nest and overlap across threads: the first one in raises the
+    thresholds and the last one out restores them. Thresholds the user already
+    raised, or collection turned off (threshold 0), are left alone.
     """
-    previous = gc.get_threshold()
-    gc.set_threshold(*_SYNC_GC_THRESHOLDS)
+    global _relaxed_blocks, _saved_thresholds
+    with _collections_lock:
+        if _relaxed_blocks == 0:
+            _saved_thresholds = gc.get_threshold()
+            if 0 < _saved_thresholds[0] < _SYNC_GC_THRESHOLDS[0]:
+                gc.set_threshold(*_SYNC_GC_THRESHOLDS)
+        _relaxed_blocks += 1
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        with _collections_lock:
+            _relaxed_blocks -= 1
+            if _relaxed_blocks == 0:
+                gc.set_threshold(*_saved_thresholds)

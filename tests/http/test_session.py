@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
 from hypothesis import given, settings
@@ -20,6 +22,7 @@ _URLS = st.sampled_from(
         "https://api.example.com:8443/v2/ü",
         "https://api.example.com/page#top",
         "https://user:pass@api.example.com/v1",
+        "http://127.0.0.1:8000/v1/a/%2E%2E/time_entries",
     ]
 )
 _TEXT = st.text(max_size=12)
@@ -38,6 +41,7 @@ _AUTHS = st.sampled_from(
         APIKeyAuth(name="api_key", api_key=None, location="query"),
         APIKeyAuth(name="X-Api-Key", api_key="s3cret", location="header"),
         BearerTokenAuth(token="t0ken"),
+        (),
     ]
 )
 
@@ -71,6 +75,8 @@ def test_prepares_like_requests(
     plain = requests.Session()
     for session in (ours, plain):
         session.headers["User-Agent"] = "timetrack-test"
+        # None in the session's headers drops the header, as in the request's.
+        session.headers["Accept-Encoding"] = None  # type: ignore[assignment]
     request = requests.Request("GET", url, params=params, headers=headers, auth=auth)
 
     # Twice, so the second call reads the cached URL.
@@ -109,3 +115,22 @@ def test_an_invalid_url_raises_as_requests_does() -> None:
         assert type(error) is expected
     else:
         raise AssertionError("an invalid URL was prepared")
+
+
+def test_netrc_applies_without_an_auth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine api.example.com login user password pw\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    request = requests.Request(
+        "GET", "https://api.example.com/v1/entries", params={"offset": 0}, auth=()
+    )
+
+    prepared = TimetrackSession().prepare_request(request)
+
+    assert (
+        prepared.headers["Authorization"]
+        == (requests.Session().prepare_request(request).headers["Authorization"])
+    )

@@ -20,12 +20,15 @@ class Clocks:
 
 
 def _window(largest: int, clocks: Clocks) -> ReadAheadWindow:
-    return ReadAheadWindow(
+    """A window that has served its first page, which starts the first sample."""
+    window = ReadAheadWindow(
         largest,
         sample_pages=4,
         clock=lambda: clocks.wall,
         cpu_clock=lambda: clocks.cpu,
     )
+    window.on_page()
+    return window
 
 
 def _serve(window: ReadAheadWindow, clocks: Clocks, busy: float, pages: int) -> int:
@@ -74,3 +77,14 @@ def test_window_changes_only_after_a_full_sample() -> None:
 def test_window_needs_a_positive_size() -> None:
     with pytest.raises(ValueError, match="largest must be at least 1, got 0"):
         ReadAheadWindow(0)
+
+
+def test_work_before_the_first_page_does_not_count() -> None:
+    clocks = Clocks()
+    window = ReadAheadWindow(
+        16, sample_pages=4, clock=lambda: clocks.wall, cpu_clock=lambda: clocks.cpu
+    )
+    # Setup keeps the CPU busy for a second before the first page arrives.
+    clocks.spend(1.0, 1.0)
+    window.on_page()
+    assert _serve(window, clocks, busy=0.2, pages=4) == 16

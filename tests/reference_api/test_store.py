@@ -173,3 +173,20 @@ def test_store_concurrent_adds_and_pages() -> None:
     assert store.total() == 1600
     ids = _ids(store.all())
     assert ids == sorted(ids)
+
+
+def test_unreadable_instant_keeps_store_consistent() -> None:
+    from timetrack.reference_api.filters import parse_entry_filter
+
+    store = EntryStore([{"id": 1, "updated_at": "2026-01-01T00:00:00Z"}])
+    # Text of digits reads as Unix seconds, here beyond any datetime.
+    store.add({"id": 2, "start_time": "99999999999999999999"})
+    store.update(1, start_time="-99999999999999999999")
+    listing = parse_entry_filter({"start_from": "2020-01-01T00:00:00Z"})
+    assert listing is not None
+    array, total = store.encode_matching(listing.matcher(), 0, 10)
+    # Records without a readable start are kept by a start filter.
+    assert total == 2
+    assert [record["id"] for record in orjson.loads(array)] == [1, 2]
+    store.delete(2)
+    assert store.total() == 1

@@ -53,14 +53,15 @@ class TimetrackSession(requests.Session):
 
         The quick way applies without cookies, with query parameters of single
         text or number values, and with an auth (dlt's API key in the query
-        is folded into the parameters). Any other request takes requests' way.
+        is folded into the parameters); without one, requests would look in
+        ~/.netrc. Any other request takes requests' way.
         """
         auth = merge_setting(request.auth, self.auth)  # type: ignore[no-untyped-call]
         params = request.params
         base = self._prepared_url(request.url)
         if (
             base is None
-            or auth is None
+            or not auth
             or request.cookies
             or self.cookies
             or self.params
@@ -157,9 +158,9 @@ def _merge_headers(session: Any, request: Any) -> CaseInsensitiveDict[Any]:
         return merged
     headers = CaseInsensitiveDict(session)
     headers.update(request)
-    for name, value in request.items():
-        if value is None:
-            del headers[name]
+    # A None value, in the session's headers or the request's, drops the header.
+    for name in [name for name, value in headers.items() if value is None]:
+        del headers[name]
     return headers
 
 
@@ -171,6 +172,12 @@ def _plain_url(url: str) -> str:
     except (requests.RequestException, ValueError):
         return ""
     prepared = probe.url or ""
+    # An API key in the query makes requests prepare the URL a second time,
+    # which can change it again (it removes "%2E%2E" segments the first pass
+    # decoded); such a URL takes requests' way.
+    probe.prepare_url(prepared, None)
+    if probe.url != prepared:
+        return ""
     parts = urlsplit(prepared)
     if parts.scheme not in ("http", "https") or parts.fragment or "@" in parts.netloc:
         return ""

@@ -26,12 +26,13 @@ WAITING = 0.6
 
 
 class ReadAheadWindow:
-    """The number of pages to fetch ahead, from `largest` down to 1.
+    """The number of pages to fetch ahead, from `largest` down to 0.
 
     It starts at `largest`, the right size for an API with latency. Call
     `on_page` once per page served; every `sample_pages` pages it compares
     the CPU time the process used with the wall time that passed. A busy
-    process halves the window and a waiting one doubles it.
+    process halves the window and a waiting one doubles it. The first sample
+    starts at the first page, so setup work before it does not count.
 
     Not thread-safe: callers serialize `on_page`.
     """
@@ -52,11 +53,14 @@ class ReadAheadWindow:
         self._clock = clock
         self._cpu_clock = cpu_clock
         self._counted = 0
-        self._wall_start = clock()
-        self._cpu_start = cpu_clock()
+        self._wall_start: float | None = None
+        self._cpu_start = 0.0
 
     def on_page(self) -> int:
         """Count one page served and return the window for the next ones."""
+        if self._wall_start is None:
+            self._wall_start, self._cpu_start = self._clock(), self._cpu_clock()
+            return self.pages
         self._counted += 1
         if self._counted < self.sample_pages:
             return self.pages

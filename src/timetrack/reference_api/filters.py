@@ -38,11 +38,15 @@ class InvalidFilterError(ValueError):
 def parse_instant(value: str) -> datetime | None:
     """Parse ISO-8601 with an offset, or Unix seconds, into an aware datetime.
 
-    Returns None for text that is neither, or for ISO text without an offset.
+    Returns None for text that is neither, for ISO text without an offset, and
+    for seconds outside the years a datetime holds.
     """
     text = value.strip()
     if _EPOCH.fullmatch(text):
-        return datetime.fromtimestamp(int(text), UTC)
+        try:
+            return datetime.fromtimestamp(int(text), UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -212,10 +212,10 @@ class EntryStore:
             now = _format_utc_now(None)
             stored.setdefault("created_at", now)
             stored.setdefault("updated_at", now)
-            row = _encode(stored)
+            row, facts = _encode(stored), row_facts(stored)
             self._ids.insert(position, record_id)
             self._rows.insert(position, row)
-            self._facts.insert(position, row_facts(stored))
+            self._facts.insert(position, facts)
             self._version += 1
             self._deleted.pop(record_id, None)
         return stored
@@ -237,8 +237,9 @@ class EntryStore:
             record.update(fields)
             if "updated_at" not in fields:
                 record["updated_at"] = _format_utc_now(previous_updated_at)
-            self._rows[position] = _encode(record)
-            self._facts[position] = row_facts(record)
+            row, facts = _encode(record), row_facts(record)
+            self._rows[position] = row
+            self._facts[position] = facts
             self._version += 1
         return record
 
@@ -253,12 +254,13 @@ class EntryStore:
         with self._lock:
             position = self._position(record_id)
             record: dict[str, Any] = orjson.loads(self._rows[position])
-            del self._ids[position]
-            self._version += 1
-            del self._rows[position]
-            del self._facts[position]
             now = _format_utc_now(record.get("updated_at"))
             record["deleted_at"] = now
             record["updated_at"] = now
+            tombstone = (_encode(record), row_facts(record))
+            del self._ids[position]
+            del self._rows[position]
+            del self._facts[position]
+            self._version += 1
             if report:
-                self._deleted[record_id] = (_encode(record), row_facts(record))
+                self._deleted[record_id] = tombstone

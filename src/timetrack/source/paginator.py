@@ -118,7 +118,7 @@ class OverlappingOffsetPaginator(OffsetPaginator):
         if (
             self._anchor is not None
             and ids
-            and ids[0] != self._anchor
+            and str(ids[0]) != str(self._anchor)
             and not self._stepped_back
         ):
             logger.info(
