@@ -9,7 +9,7 @@ import pytest
 from timetrack.memory import fewer_collections
 
 
-def test_fewer_collections_raises_and_restores_thresholds() -> None:
+def test_thresholds_raised_then_restored() -> None:
     before = gc.get_threshold()
     with fewer_collections():
         during = gc.get_threshold()
@@ -17,7 +17,7 @@ def test_fewer_collections_raises_and_restores_thresholds() -> None:
     assert gc.get_threshold() == before
 
 
-def test_fewer_collections_restores_thresholds_after_an_error() -> None:
+def test_thresholds_restored_after_error() -> None:
     before = gc.get_threshold()
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("sync failed")
@@ -35,7 +35,7 @@ def test_cyclic_garbage_is_still_collected() -> None:
     assert collected_after - collected_before >= 100_000
 
 
-def test_overlapping_blocks_restore_thresholds_once_all_end() -> None:
+def test_overlapping_blocks_restore_once() -> None:
     import threading
 
     before = gc.get_threshold()

@@ -186,7 +186,7 @@ def test_fast_json_response_decodes_once(
     assert response.json()["total"] == 95
 
 
-def test_readahead_fetches_nothing_ahead_at_window_zero(
+def test_readahead_window_zero_fetches_in_order(
     server: ReferenceApi, sleep: SleepRecorder
 ) -> None:
     session = build_session(sleep=sleep, concurrency=4)

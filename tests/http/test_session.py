@@ -102,7 +102,7 @@ def test_cookies_take_the_requests_path() -> None:
     assert prepared.url == "http://127.0.0.1:8000/v1/time_entries?offset=0&api_key=k"
 
 
-def test_an_invalid_url_raises_as_requests_does() -> None:
+def test_invalid_url_raises_like_requests() -> None:
     request = requests.Request("GET", "not a url", params={"offset": 0})
     try:
         requests.Session().prepare_request(request)

@@ -174,4 +174,8 @@ def test_arrow_rows_get_dlt_columns(api: ReferenceApi, tmp_path: Path) -> None:
         ).fetchall()[0]
     rows = summary.rows_loaded["time_entries"]
     # Every row has its own id, in dlt's format, and the load's id.
-    assert counts == (rows, rows, rows, 14)
+    total, distinct_ids, load_ids, id_length = counts
+    assert total == rows
+    assert distinct_ids == rows
+    assert load_ids == rows
+    assert id_length == 14

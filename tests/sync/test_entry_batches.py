@@ -36,7 +36,8 @@ def _canonical(items: list[Any]) -> list[Any]:
         if isinstance(data, pa.Table):
             # Row ids are random: each row has its own, and the rest must match.
             row_ids = data.column("_dlt_id").to_pylist()
-            assert len(set(row_ids)) == len(row_ids) and all(row_ids)
+            assert len(set(row_ids)) == len(row_ids)
+            assert all(row_ids)
             data = data.drop_columns(["_dlt_id"])
             types = {field.name: str(field.type) for field in data.schema}
             canonical.append(("table", types, data.to_pylist()))

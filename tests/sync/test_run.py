@@ -238,7 +238,7 @@ def test_key_from_source_section(
     assert summary.rows_loaded["time_entries"] == 250
 
 
-def test_duckdb_file_held_by_another_process_fails_clearly(
+def test_duckdb_file_held_elsewhere_fails(
     settings: SyncSettings, tmp_path: Path
 ) -> None:
     run_sync(settings)
