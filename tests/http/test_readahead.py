@@ -191,8 +191,8 @@ def test_readahead_window_zero_fetches_in_order(
 ) -> None:
     session = build_session(sleep=sleep, concurrency=4)
     adapter = session.get_adapter(server.url)
-    # A closed window whose clocks say the process is always busy: two CPU
-    # seconds pass for each wall second.
+    # A closed window whose clocks report a busy process: two CPU seconds
+    # pass for each wall second.
     ticks = iter(range(1, 10**6))
     window = ReadAheadWindow(
         8,

@@ -52,9 +52,9 @@ class TimetrackSession(requests.Session):
         """Prepare `request` as `requests` does, quickly for plain query requests.
 
         The quick way applies without cookies, with query parameters of single
-        text or number values, and with an auth (dlt's API key in the query
-        is folded into the parameters); without one, requests would look in
-        ~/.netrc. Any other request takes requests' way.
+        text or number values, and with an auth. dlt's API key in the query is
+        folded into the parameters. Without an auth, requests would look in
+        ~/.netrc, so such a request takes requests' way, as any other does.
         """
         auth = merge_setting(request.auth, self.auth)  # type: ignore[no-untyped-call]
         params = request.params
@@ -172,9 +172,9 @@ def _plain_url(url: str) -> str:
     except (requests.RequestException, ValueError):
         return ""
     prepared = probe.url or ""
-    # An API key in the query makes requests prepare the URL a second time,
-    # which can change it again (it removes "%2E%2E" segments the first pass
-    # decoded); such a URL takes requests' way.
+    # An API key in the query makes requests prepare the URL a second time.
+    # That pass removes "%2E%2E" segments the first one decoded, so a URL that
+    # changes again takes requests' way.
     probe.prepare_url(prepared, None)
     if probe.url != prepared:
         return ""

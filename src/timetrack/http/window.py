@@ -2,8 +2,8 @@
 
 Fetching ahead pays off while requests wait on the network. Once the process
 itself keeps a core busy (a fast API on loopback or nearby), more fetching
-threads only compete for Python's interpreter lock: on 2 cores, 8 threads
-spent about 40% more CPU time on the same 1,000 pages than one thread did.
+threads only compete for Python's interpreter lock. On 2 cores, 8 threads spent
+about 40% more CPU time on the same 1,000 pages than one thread did.
 `ReadAheadWindow` watches the process's CPU time against wall time over a few
 pages at a time and halves or doubles the number of pages fetched ahead.
 """

@@ -70,7 +70,7 @@ def _record_micros(record: Mapping[str, Any], field: str) -> int | None:
 
 
 class RowFacts(NamedTuple):
-    """What a filter reads of a stored record, parsed once when it is stored.
+    """The fields of a stored record that filters read, parsed once on storing.
 
     Instants are microseconds since 1970 UTC, or None when the record has no
     parseable value. Filtering a listing then compares integers instead of
